@@ -1,0 +1,117 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import type { Sequelize } from 'sequelize';
+import { apiKeyRoutes } from './api/api-keys.js';
+import { authRoutes } from './api/auth.js';
+import { errorMiddleware, requireJson } from './api/errors.js';
+import { buildOpenApi } from './api/openapi.js';
+import { operationsRoutes, type HealthProbes } from './api/operations.js';
+import { ApiRoutes, type RouteSpec } from './api/routes.js';
+import { subaccountRoutes } from './api/subaccounts.js';
+import { userRoutes } from './api/users.js';
+import { LoginLimiter } from './auth/login-limiter.js';
+import { createPassport } from './auth/passport.js';
+import { Tenancy } from './auth/tenancy.js';
+import type { Config } from './config.js';
+import { createSequelize } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { defineModels, type Models } from './db/models/index.js';
+import { HttpError } from './lib/errors.js';
+import { httpLogging } from './lib/http-logging.js';
+import { createLogger } from './lib/logger.js';
+import { createMetrics, type Metrics } from './lib/metrics.js';
+import { placeholderPage } from './placeholder.js';
+
+export interface AppOptions {
+  logger?: Logger;
+}
+
+export interface App {
+  config: Config;
+  logger: Logger;
+  sequelize: Sequelize;
+  models: Models;
+  metrics: Metrics;
+  express: Express;
+  server: Server;
+  /** Every API route, as declared (the OpenAPI document is built from these). */
+  routes: RouteSpec[];
+  /** Starts listening; resolves with the base URL. */
+  listen(): Promise<string>;
+  /** Stops accepting, lets in-flight requests finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+export const JSON_LIMIT = '1mb';
+
+/** Builds a whole Switchboard from a config: no globals, so tests build one per case. */
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const sequelize = createSequelize(config);
+  await migrate(sequelize);
+  const models = defineModels(sequelize);
+  const metrics = createMetrics();
+  const tenancy = new Tenancy(models);
+  const passport = createPassport(models);
+  const probes: HealthProbes = {};
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(httpLogging(logger));
+  app.use(metrics.middleware);
+  app.use(helmet());
+  app.use(cors({ origin: config.publicUrl, credentials: true }));
+  operationsRoutes(app, sequelize, metrics, () => probes);
+
+  const api = new ApiRoutes({ tenancy, authenticate: passport.authenticate });
+  authRoutes(api, { models, sessionTtlMs: config.sessionTtlMs, limiter: new LoginLimiter(), verifyLogin: passport.verifyLogin });
+  subaccountRoutes(api, models);
+  userRoutes(api, models);
+  apiKeyRoutes(api, models);
+
+  app.use('/api', requireJson, express.json({ limit: JSON_LIMIT, strict: false }));
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(buildOpenApi(api.specs, config.publicUrl));
+  });
+  app.use(api.router);
+  app.use('/api', (req, _res, next) => next(new HttpError(404, 'route_not_found', `There is no ${req.method} ${req.baseUrl}${req.path}.`)));
+  app.get('/', (_req, res) => {
+    res.type('html').send(placeholderPage);
+  });
+  app.use(errorMiddleware);
+
+  const server = createServer(app);
+  server.keepAliveTimeout = 5_000;
+
+  return {
+    config,
+    logger,
+    sequelize,
+    models,
+    metrics,
+    express: app,
+    server,
+    routes: api.specs,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          const { port } = server.address() as AddressInfo;
+          resolve(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
+        });
+      }),
+    async close() {
+      await new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await sequelize.close();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createSequelize } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { defineModels } from './db/models/index.js';
+import { hashPassword } from './auth/passwords.js';
+import { runSeeds } from './db/seed.js';
+
+const USAGE = `Usage: npm run switchboard -- <command>
+  start                 run the HTTP server (default)
+  migrate               apply pending database migrations
+  seed                  load seed data (idempotent)
+  create-user --email E --password P --agency NAME [--name N]
+                        create an agency with its owner`;
+
+async function withDatabase<T>(config: Config, work: (models: ReturnType<typeof defineModels>) => Promise<T>): Promise<T> {
+  const sequelize = createSequelize(config);
+  try {
+    await migrate(sequelize);
+    return await work(defineModels(sequelize));
+  } finally {
+    await sequelize.close();
+  }
+}
+
+async function start(config: Config): Promise<void> {
+  const app = await createApp(config);
+  await runSeeds(app.models);
+  const url = await app.listen();
+  app.logger.info({ url, mode: config.executionMode, database: config.databaseUrl ? 'postgres' : 'sqlite' }, `Switchboard listening on ${url}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      app.logger.error('shutdown took longer than 25 s; exiting');
+      process.exit(1);
+    }, 25_000);
+    force.unref();
+    app.close().then(
+      () => {
+        app.logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        app.logger.error({ err }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function createUser(config: Config, args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { email: { type: 'string' }, password: { type: 'string' }, agency: { type: 'string' }, name: { type: 'string' } },
+  });
+  if (!values.email || !values.password || !values.agency) throw new UsageError('create-user needs --email, --password and --agency');
+  if (values.password.length < 8) throw new UsageError('--password must be at least 8 characters');
+  const email = values.email.trim().toLowerCase();
+  await withDatabase(config, async (models) => {
+    if (await models.User.findOne({ where: { email } })) throw new UsageError(`a user with email ${email} already exists`);
+    const agency = await models.Agency.create({ name: values.agency! });
+    await models.User.create({ agencyId: agency.id, email, name: values.name ?? null, passwordHash: await hashPassword(values.password!), role: 'owner' });
+    console.log(`created ${email} as owner of agency "${agency.name}" (${agency.id})`);
+  });
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'start', ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'start':
+      return start(config);
+    case 'migrate':
+      return withDatabase(config, async () => console.log('migrations are up to date'));
+    case 'seed':
+      return withDatabase(config, async (models) => console.log(`seeded: ${(await runSeeds(models)).join(', ') || 'nothing new'}`));
+    case 'create-user':
+      return createUser(config, rest);
+    default:
+      throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(`Configuration error: ${err.message}`);
+  else if (err instanceof UsageError) console.error(err.message);
+  else console.error(err);
+  process.exit(1);
+});

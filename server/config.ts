@@ -1,0 +1,128 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+
+export type ExecutionMode = 'inline' | 'queue';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  executionMode: ExecutionMode;
+  publicUrl: string;
+  encryptionKey: Buffer;
+  allowPrivateNetwork: boolean;
+  logLevel: string;
+  nodeEnv: string;
+  /** Prefix for tables-free isolation in tests; never set in production. */
+  sessionTtlMs: number;
+  /** In-process executor concurrency (inline mode) and per-worker concurrency (queue mode). */
+  concurrency: number;
+  /** Days an execution is kept; 0 keeps forever. */
+  executionRetentionDays: number;
+}
+
+/** A configuration problem a person fixes by changing one environment variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = (env[name] ?? '').toLowerCase();
+  if (raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new ConfigError(name, `must be "true" or "false", got "${env[name]}"`);
+}
+
+function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `is not a valid URL (expected ${protocols.join(' or ')}//…)`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.join(' or ')}//, got "${parsed.protocol}//"`);
+  }
+  if (!parsed.hostname) throw new ConfigError(name, 'has no host name');
+  return raw;
+}
+
+/** Accepts 64 hex characters or base64 of exactly 32 bytes. */
+export function parseKey(raw: string, variable: string): Buffer {
+  const trimmed = raw.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) {
+    const bytes = Buffer.from(trimmed, 'base64');
+    if (bytes.length === 32) return bytes;
+  }
+  throw new ConfigError(variable, 'must be 32 bytes, written as 64 hex characters or base64');
+}
+
+function encryptionKey(env: NodeJS.ProcessEnv, nodeEnv: string, dataDir: string, warn: (msg: string) => void): Buffer {
+  const raw = env.ENCRYPTION_KEY;
+  if (raw) return parseKey(raw, 'ENCRYPTION_KEY');
+  if (nodeEnv === 'production') throw new ConfigError('ENCRYPTION_KEY', 'is required when NODE_ENV=production');
+  const file = join(dataDir, 'encryption.key');
+  if (existsSync(file)) return parseKey(readFileSync(file, 'utf8'), `ENCRYPTION_KEY (from ${file})`);
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('hex'), { mode: 0o600 });
+  warn(`ENCRYPTION_KEY is not set: generated a development key into ${file}. Set ENCRYPTION_KEY in production.`);
+  return key;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: (msg: string) => void = console.warn): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST || '127.0.0.1';
+  const dataDir = resolve(env.DATA_DIR || './data');
+  const nodeEnv = env.NODE_ENV || 'development';
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const mode = env.EXECUTION_MODE || 'inline';
+  if (mode !== 'inline' && mode !== 'queue') {
+    throw new ConfigError('EXECUTION_MODE', `must be "inline" or "queue", got "${mode}"`);
+  }
+  if (mode === 'queue' && !redisUrl) throw new ConfigError('EXECUTION_MODE', '"queue" needs REDIS_URL to be set');
+  const publicUrl = (url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://${host}:${port}`).replace(/\/+$/, '');
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  return {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    redisUrl,
+    executionMode: mode,
+    publicUrl,
+    encryptionKey: encryptionKey(env, nodeEnv, dataDir, warn),
+    allowPrivateNetwork: boolean(env, 'ALLOW_PRIVATE_NETWORK'),
+    logLevel,
+    nodeEnv,
+    sessionTtlMs: integer(env, 'SESSION_TTL_HOURS', 24 * 7, 1, 24 * 365) * 3600_000,
+    concurrency: integer(env, 'CONCURRENCY', 32, 1, 1000),
+    executionRetentionDays: integer(env, 'EXECUTION_RETENTION_DAYS', 30, 0, 3650),
+  };
+}
