@@ -1,7 +1,11 @@
 import type { QueryInterface } from 'sequelize';
 import * as m0001 from './0001-accounts.js';
+import * as m0002 from './0002-runtime.js';
 
 type Step = (params: { context: QueryInterface }) => Promise<void>;
 
 /** Listed explicitly (not globbed) so the same list works from TypeScript sources and from dist/. */
-export const migrations: { name: string; up: Step; down: Step }[] = [{ name: '0001-accounts', ...m0001 }];
+export const migrations: { name: string; up: Step; down: Step }[] = [
+  { name: '0001-accounts', ...m0001 },
+  { name: '0002-runtime', ...m0002 },
+];

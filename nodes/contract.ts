@@ -1,0 +1,114 @@
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+
+/** A value a port emits; any JSON. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** What a handler returns: the ports that fire and what each emits. Ports absent from it do not fire. */
+export type PortOutputs = Record<string, unknown>;
+
+/** A handler that must wait (delay, approval) returns this instead of port outputs. */
+export interface WaitRequest {
+  $wait: {
+    /** When the step resumes by itself; absent: it waits for a decision (approval). */
+    until?: string;
+    /** Stored with the waiting step and given back to `resume`. */
+    state?: Json;
+    approval?: { title: string; description?: string; approvers?: string[] };
+  };
+}
+
+export type NodeResult = PortOutputs | WaitRequest;
+
+export const isWait = (result: NodeResult): result is WaitRequest => typeof result === 'object' && result !== null && '$wait' in result;
+
+export interface ExecutionInfo {
+  id: string;
+  flowId: string;
+  subaccountId: string;
+}
+
+export interface NodeContext<Config> {
+  /** The node's config, expressions resolved and validated against the schema again. */
+  config: Config;
+  /** `$json`: the parent's output (or, with several parents, an object keyed by parent id). */
+  input: unknown;
+  /** The decrypted integration config, when the node names an integration. */
+  credentials?: Record<string, unknown>;
+  /** Appends a line to the step's logs. */
+  log(message: string): void;
+  /** Aborted on cancel and on the node's timeout. */
+  signal: AbortSignal;
+  execution: ExecutionInfo;
+  /** Stable per execution + node (+ item): pass it to services that deduplicate. */
+  idempotencyKey: string;
+  nodeId: string;
+  /** 1 for the first try. */
+  attempt: number;
+}
+
+/** What a waiting step receives when it wakes: the timer fired, or a person decided. */
+export interface ResumeEvent {
+  kind: 'timer' | 'approval';
+  decision?: 'approved' | 'rejected';
+  comment?: string;
+  decidedBy?: string;
+  state?: Json;
+}
+
+export interface NodeDefinition<S extends JSONSchema = JSONSchema> {
+  type: string;
+  category: string;
+  title: string;
+  description: string;
+  configSchema: S;
+  uiSchema?: Record<string, unknown>;
+  /** Static ports, or a function of the config for nodes whose ports follow it (a switch's cases). */
+  outputs: readonly string[] | ((config: FromSchema<S>) => string[]);
+  /** How the catalog explains config-dependent outputs. */
+  outputsDescription?: string;
+  /** A trigger starts flows; its run() shapes the trigger payload into its output. */
+  trigger?: boolean;
+  integration?: string;
+  /** Deterministic and side-effect free: the engine may run it without a commit of its own. */
+  pure?: boolean;
+  /** Config fields whose strings are left as written (not resolved before run), e.g. per-item templates. */
+  rawFields?: readonly string[];
+  run(ctx: NodeContext<FromSchema<S>>): NodeResult | Promise<NodeResult>;
+  /** Called when a waiting step wakes; defaults to emitting the input on `main`. */
+  resume?(ctx: NodeContext<FromSchema<S>>, event: ResumeEvent): PortOutputs | Promise<PortOutputs>;
+}
+
+/** Declares a node type once: schema, ports and handler. `config` is typed from the schema. */
+export function defineNode<const S extends JSONSchema>(definition: NodeDefinition<S>): NodeDefinition<S> {
+  return definition;
+}
+
+/** A node the registry holds, with its config type erased. */
+export type AnyNodeDefinition = NodeDefinition<JSONSchema> & { outputs: readonly string[] | ((config: never) => string[]) };
+
+export function outputsOf(definition: AnyNodeDefinition, config: unknown): string[] {
+  return typeof definition.outputs === 'function' ? (definition.outputs as (c: unknown) => string[])(config) : [...definition.outputs];
+}
+
+/** A failure worth trying again: network trouble, 429, 5xx. */
+export class RetryableError extends Error {
+  constructor(
+    message: string,
+    readonly code = 'retryable',
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'RetryableError';
+  }
+}
+
+/** A failure that another try will not fix: bad input, 4xx. */
+export class NodeError extends Error {
+  constructor(
+    message: string,
+    readonly code = 'node_error',
+  ) {
+    super(message);
+    this.name = 'NodeError';
+  }
+}
