@@ -1,4 +1,3 @@
-import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 
 /** A value a port emits; any JSON. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -44,6 +43,8 @@ export interface NodeContext<Config> {
   nodeId: string;
   /** 1 for the first try. */
   attempt: number;
+  /** Whether outbound calls may reach loopback and private addresses (ALLOW_PRIVATE_NETWORK). */
+  allowPrivateNetwork: boolean;
 }
 
 /** What a waiting step receives when it wakes: the timer fired, or a person decided. */
@@ -55,15 +56,22 @@ export interface ResumeEvent {
   state?: Json;
 }
 
-export interface NodeDefinition<S extends JSONSchema = JSONSchema> {
+/** A JSON Schema (draft 2020-12) written as an `as const` object. */
+export type ConfigSchema = { readonly type: 'object' } & Readonly<Record<string, unknown>>;
+
+/**
+ * One node type. `Config` is `FromSchema<typeof configSchema>`, computed once in the node's own file
+ * (inferring it inside this call instead costs the type checker millions of instantiations per node).
+ */
+export interface NodeDefinition<Config = unknown> {
   type: string;
   category: string;
   title: string;
   description: string;
-  configSchema: S;
+  configSchema: ConfigSchema;
   uiSchema?: Record<string, unknown>;
   /** Static ports, or a function of the config for nodes whose ports follow it (a switch's cases). */
-  outputs: readonly string[] | ((config: FromSchema<S>) => string[]);
+  outputs: readonly string[] | ((config: Config) => string[]);
   /** How the catalog explains config-dependent outputs. */
   outputsDescription?: string;
   /** A trigger starts flows; its run() shapes the trigger payload into its output. */
@@ -73,18 +81,18 @@ export interface NodeDefinition<S extends JSONSchema = JSONSchema> {
   pure?: boolean;
   /** Config fields whose strings are left as written (not resolved before run), e.g. per-item templates. */
   rawFields?: readonly string[];
-  run(ctx: NodeContext<FromSchema<S>>): NodeResult | Promise<NodeResult>;
+  run(ctx: NodeContext<Config>): NodeResult | Promise<NodeResult>;
   /** Called when a waiting step wakes; defaults to emitting the input on `main`. */
-  resume?(ctx: NodeContext<FromSchema<S>>, event: ResumeEvent): PortOutputs | Promise<PortOutputs>;
+  resume?(ctx: NodeContext<Config>, event: ResumeEvent): PortOutputs | Promise<PortOutputs>;
 }
 
-/** Declares a node type once: schema, ports and handler. `config` is typed from the schema. */
-export function defineNode<const S extends JSONSchema>(definition: NodeDefinition<S>): NodeDefinition<S> {
+/** Declares a node type once: schema, ports and handler: `defineNode<Config>({ configSchema, … })`. */
+export function defineNode<Config>(definition: NodeDefinition<Config>): NodeDefinition<Config> {
   return definition;
 }
 
 /** A node the registry holds, with its config type erased. */
-export type AnyNodeDefinition = NodeDefinition<JSONSchema> & { outputs: readonly string[] | ((config: never) => string[]) };
+export type AnyNodeDefinition = NodeDefinition<never>;
 
 export function outputsOf(definition: AnyNodeDefinition, config: unknown): string[] {
   return typeof definition.outputs === 'function' ? (definition.outputs as (c: unknown) => string[])(config) : [...definition.outputs];

@@ -13,6 +13,17 @@ import { operationsRoutes, type HealthProbes } from './api/operations.js';
 import { ApiRoutes, type RouteSpec } from './api/routes.js';
 import { subaccountRoutes } from './api/subaccounts.js';
 import { userRoutes } from './api/users.js';
+import { approvalRoutes } from './api/approvals.js';
+import { executionRoutes } from './api/executions.js';
+import { flowRoutes } from './api/flows.js';
+import { nodeRoutes } from './api/nodes.js';
+import { nodeRegistry, type NodeRegistry } from '../nodes/registry.js';
+import { attachRealtime } from './realtime/socket.js';
+import type { EventBus } from './runtime/events.js';
+import type { Runtime } from './runtime/runtime.js';
+import { startRuntime, type RuntimeTuning } from './runtime/services.js';
+import { registerRuntimeMetrics } from './runtime/metrics.js';
+import { webhookRoutes } from './webhooks/intake.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { createPassport } from './auth/passport.js';
 import { Tenancy } from './auth/tenancy.js';
@@ -28,6 +39,7 @@ import { placeholderPage } from './placeholder.js';
 
 export interface AppOptions {
   logger?: Logger;
+  tuning?: RuntimeTuning;
 }
 
 export interface App {
@@ -36,6 +48,9 @@ export interface App {
   sequelize: Sequelize;
   models: Models;
   metrics: Metrics;
+  runtime: Runtime;
+  bus: EventBus;
+  registry: NodeRegistry;
   express: Express;
   server: Server;
   /** Every API route, as declared (the OpenAPI document is built from these). */
@@ -57,7 +72,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const metrics = createMetrics();
   const tenancy = new Tenancy(models);
   const passport = createPassport(models);
-  const probes: HealthProbes = {};
+  const registry = await nodeRegistry();
+  const services = await startRuntime(config, { models, registry, logger }, 'web', options.tuning);
+  const { runtime, bus } = services;
+  const probes: HealthProbes = services.redis ? { redis: () => services.redis!.ping(), queue: () => services.dispatcher.depth() } : {};
+  registerRuntimeMetrics(metrics, models, services.dispatcher);
 
   const app = express();
   app.disable('x-powered-by');
@@ -73,6 +92,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   subaccountRoutes(api, models);
   userRoutes(api, models);
   apiKeyRoutes(api, models);
+  nodeRoutes(api, registry);
+  flowRoutes(api, { models, registry, runtime, publicUrl: config.publicUrl });
+  executionRoutes(api, models, runtime);
+  approvalRoutes(api, models, runtime);
+
+  app.use(webhookRoutes(models, runtime));
 
   app.use('/api', requireJson, express.json({ limit: JSON_LIMIT, strict: false }));
   app.get('/api/openapi.json', (_req, res) => {
@@ -87,6 +112,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
+  const io = attachRealtime(server, { models, tenancy, bus, publicUrl: config.publicUrl, logger });
 
   return {
     config,
@@ -94,6 +120,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     sequelize,
     models,
     metrics,
+    runtime,
+    bus,
+    registry,
     express: app,
     server,
     routes: api.specs,
@@ -106,11 +135,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         });
       }),
     async close() {
+      io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         if (!server.listening) return resolve();
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await services.close();
       await sequelize.close();
     },
   };

@@ -6,9 +6,11 @@ import { migrate } from './db/migrate.js';
 import { defineModels } from './db/models/index.js';
 import { hashPassword } from './auth/passwords.js';
 import { runSeeds } from './db/seed.js';
+import { startWorker } from './worker.js';
 
 const USAGE = `Usage: npm run switchboard -- <command>
   start                 run the HTTP server (default)
+  worker                run executions from the queue (EXECUTION_MODE=queue)
   migrate               apply pending database migrations
   seed                  load seed data (idempotent)
   create-user --email E --password P --agency NAME [--name N]
@@ -54,6 +56,20 @@ async function start(config: Config): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+async function worker(config: Config): Promise<void> {
+  const running = await startWorker(config);
+  running.logger.info({ concurrency: config.concurrency }, 'Switchboard worker started');
+  const stop = (signal: string) => {
+    running.logger.info({ signal }, 'worker shutting down: finishing running executions');
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
 async function createUser(config: Config, args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -78,6 +94,8 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'start':
       return start(config);
+    case 'worker':
+      return worker(config);
     case 'migrate':
       return withDatabase(config, async () => console.log('migrations are up to date'));
     case 'seed':

@@ -1,4 +1,5 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { CronExpressionParser } from 'cron-parser';
 import addFormatsModule from 'ajv-formats';
 import { badRequest, type ErrorDetail } from './errors.js';
 
@@ -15,6 +16,16 @@ ajv.addKeyword({ keyword: 'x-ui' });
 ajv.addFormat('timezone', (value: string) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+});
+
+ajv.addFormat('cron', (value: string) => {
+  if (value.trim().split(/\s+/).length < 5) return false;
+  try {
+    CronExpressionParser.parse(value);
     return true;
   } catch {
     return false;

@@ -1,0 +1,37 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    methods: {
+      type: 'array',
+      items: { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] },
+      uniqueItems: true,
+      minItems: 1,
+      description: 'Accepted HTTP methods; others get 405. Default: all.',
+    },
+    respond: { type: 'string', enum: ['onReceived', 'onCompleted'], default: 'onReceived', description: 'Answer at once (202) or with the last node’s output.' },
+    signature: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['header'],
+      properties: {
+        secret: { type: 'string', minLength: 1, 'x-secret': true, description: 'Shared secret (or use an integration).' },
+        integrationId: { type: 'string', format: 'uuid', description: 'A webhook-secret integration holding the secret.' },
+        header: { type: 'string', minLength: 1, maxLength: 100, description: 'Header carrying the signature, e.g. X-Signature.' },
+        prefix: { type: 'string', maxLength: 50, default: '', description: 'Text before the hex digest, e.g. "sha256=".' },
+        encoding: { type: 'string', enum: ['hex', 'base64'], default: 'hex' },
+      },
+    },
+    idempotency: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        bodyPath: { type: 'string', maxLength: 200, description: 'Dot path in the JSON body whose value dedupes deliveries, e.g. webhookId.' },
+      },
+    },
+  },
+} as const;
+
+export type Config = FromSchema<typeof configSchema>;

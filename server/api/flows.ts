@@ -1,0 +1,195 @@
+import type { Request } from 'express';
+import type { NodeRegistry } from '../../nodes/registry.js';
+import { flowDocumentSchema, flowUpdateSchema, runFlowSchema, type FlowDocument, type FlowUpdate } from '../../schemas/flow.js';
+import type { Models } from '../db/models/index.js';
+import type { FlowRow, TriggerRow } from '../db/models/runtime.js';
+import { badRequest, notFound } from '../lib/errors.js';
+import { assertValidGraph, normaliseGraph, syncTriggers } from '../runtime/flows.js';
+import { nextRuns } from '../../nodes/triggers/schedule/handler.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { presentExecution } from './present-runtime.js';
+import { iso } from './present.js';
+import { paginate, pageParams } from './pagination.js';
+import type { ApiRoutes } from './routes.js';
+import { pagingQuery } from './subaccounts.js';
+
+export interface FlowDeps {
+  models: Models;
+  registry: NodeRegistry;
+  runtime: Runtime;
+  publicUrl: string;
+}
+
+export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
+  const { models, registry, runtime } = deps;
+  const base = '/api/subaccounts/:sid/flows';
+
+  const presentTrigger = (t: TriggerRow) => ({
+    nodeId: t.nodeId,
+    type: t.type,
+    ...(t.token ? { url: `${deps.publicUrl}/webhooks/${t.token}` } : {}),
+    ...(t.type === 'trigger.schedule' ? { nextRuns: upcoming(t) } : {}),
+  });
+
+  function upcoming(t: TriggerRow): string[] {
+    try {
+      return nextRuns(String(t.config.cron), String(t.config.timezone ?? 'UTC'), new Date(), 5).map((d) => d.toISOString());
+    } catch {
+      return [];
+    }
+  }
+
+  async function present(flow: FlowRow) {
+    const [version, triggers] = await Promise.all([
+      models.FlowVersion.findOne({ where: { flowId: flow.id, version: flow.version } }),
+      models.Trigger.findAll({ where: { flowId: flow.id }, order: [['nodeId', 'ASC']] }),
+    ]);
+    return {
+      id: flow.id,
+      subaccountId: flow.subaccountId,
+      name: flow.name,
+      description: flow.description,
+      version: flow.version,
+      active: flow.active,
+      errorFlowId: flow.errorFlowId,
+      graph: version?.graph ?? null,
+      triggers: triggers.map(presentTrigger),
+      createdAt: iso(flow.createdAt),
+      updatedAt: iso(flow.updatedAt),
+    };
+  }
+
+  async function findFlow(req: Request): Promise<FlowRow> {
+    const flow = await models.Flow.findOne({ where: { id: String(req.params.fid), subaccountId: req.subaccount!.id } });
+    if (!flow) throw notFound('flow');
+    return flow;
+  }
+
+  async function assertErrorFlow(req: Request, errorFlowId: string | null | undefined, self?: string): Promise<void> {
+    if (!errorFlowId) return;
+    const found = errorFlowId !== self && (await models.Flow.findOne({ where: { id: errorFlowId, subaccountId: req.subaccount!.id } }));
+    if (!found) throw badRequest('errorFlowId must name another flow of this sub-account.', [{ path: '/errorFlowId', message: 'no such flow' }]);
+  }
+
+  async function createFlow(req: Request, doc: FlowDocument) {
+    const graph = normaliseGraph(doc.graph);
+    assertValidGraph(graph, registry);
+    await assertErrorFlow(req, doc.errorFlowId);
+    const flow = await models.Flow.sequelize!.transaction(async (transaction) => {
+      const flow = await models.Flow.create(
+        {
+          agencyId: req.principal!.agencyId,
+          subaccountId: req.subaccount!.id,
+          name: doc.name,
+          description: doc.description ?? null,
+          version: 1,
+          active: false,
+          errorFlowId: doc.errorFlowId ?? null,
+        },
+        { transaction },
+      );
+      await models.FlowVersion.create({ flowId: flow.id, version: 1, graph }, { transaction });
+      await syncTriggers(models, flow, graph, registry, transaction);
+      return flow;
+    });
+    return present(flow);
+  }
+
+  api.add({ method: 'post', path: base, summary: 'Create a flow', tag: 'flows', body: flowDocumentSchema, status: 201 }, (req) =>
+    createFlow(req, req.body as FlowDocument),
+  );
+
+  api.add({ method: 'post', path: `${base}/import`, summary: 'Import a flow document (as exported)', tag: 'flows', body: flowDocumentSchema, status: 201 }, (req) =>
+    createFlow(req, req.body as FlowDocument),
+  );
+
+  api.add({ method: 'get', path: base, summary: 'List flows', tag: 'flows', query: pagingQuery }, async (req) => {
+    const page = await paginate(models.Flow, { subaccountId: req.subaccount!.id }, pageParams(req.query), (f) => f);
+    return { items: await Promise.all(page.items.map(present)), nextCursor: page.nextCursor };
+  });
+
+  api.add({ method: 'get', path: `${base}/:fid`, summary: 'Get a flow with its current graph and triggers', tag: 'flows' }, async (req) => present(await findFlow(req)));
+
+  api.add({ method: 'put', path: `${base}/:fid`, summary: 'Update a flow; a changed graph becomes a new version', tag: 'flows', body: flowUpdateSchema }, async (req) => {
+    const flow = await findFlow(req);
+    const body = req.body as FlowUpdate;
+    const graph = body.graph ? normaliseGraph(body.graph) : undefined;
+    if (graph) assertValidGraph(graph, registry);
+    if (body.errorFlowId !== undefined) await assertErrorFlow(req, body.errorFlowId, flow.id);
+    await models.Flow.sequelize!.transaction(async (transaction) => {
+      const current = await models.FlowVersion.findOne({ where: { flowId: flow.id, version: flow.version }, transaction });
+      const changed = graph && JSON.stringify(current?.graph) !== JSON.stringify(graph);
+      const version = changed ? flow.version + 1 : flow.version;
+      if (changed) await models.FlowVersion.create({ flowId: flow.id, version, graph }, { transaction });
+      await flow.update(
+        {
+          version,
+          ...(body.name !== undefined ? { name: body.name } : {}),
+          ...(body.description !== undefined ? { description: body.description } : {}),
+          ...(body.errorFlowId !== undefined ? { errorFlowId: body.errorFlowId } : {}),
+        },
+        { transaction },
+      );
+      if (changed) await syncTriggers(models, flow, graph, registry, transaction);
+    });
+    return present(flow);
+  });
+
+  api.add({ method: 'delete', path: `${base}/:fid`, summary: 'Delete a flow with its versions and executions', tag: 'flows', status: 204 }, async (req) => {
+    const flow = await findFlow(req);
+    await flow.destroy();
+  });
+
+  api.add({ method: 'get', path: `${base}/:fid/versions`, summary: 'List a flow’s immutable versions', tag: 'flows' }, async (req) => {
+    const flow = await findFlow(req);
+    const versions = await models.FlowVersion.findAll({ where: { flowId: flow.id }, order: [['version', 'DESC']] });
+    return { items: versions.map((v) => ({ version: v.version, graph: v.graph, createdAt: iso(v.createdAt) })), nextCursor: null };
+  });
+
+  for (const [action, active] of [['activate', true], ['deactivate', false]] as const) {
+    api.add({ method: 'post', path: `${base}/:fid/${action}`, summary: `${action === 'activate' ? 'Activate' : 'Deactivate'} the flow’s webhooks, schedules and events`, tag: 'flows' }, async (req) => {
+      const flow = await findFlow(req);
+      await models.Flow.sequelize!.transaction(async (transaction) => {
+        await flow.update({ active }, { transaction });
+        const version = await models.FlowVersion.findOne({ where: { flowId: flow.id, version: flow.version }, transaction });
+        await syncTriggers(models, flow, version!.graph, registry, transaction);
+      });
+      return present(flow);
+    });
+  }
+
+  api.add({ method: 'get', path: `${base}/:fid/export`, summary: 'Export the flow document', tag: 'flows' }, async (req) => {
+    const flow = await findFlow(req);
+    const version = await models.FlowVersion.findOne({ where: { flowId: flow.id, version: flow.version } });
+    return { name: flow.name, ...(flow.description ? { description: flow.description } : {}), graph: version!.graph };
+  });
+
+  api.add(
+    {
+      method: 'post',
+      path: `${base}/:fid/run`,
+      summary: 'Run the flow by hand (active or not); ?wait=true answers with the finished execution',
+      tag: 'flows',
+      body: runFlowSchema,
+      status: 202,
+      query: { wait: { type: 'boolean', description: 'Wait up to 30 s for the execution to finish.' } },
+    },
+    async (req, res) => {
+      const flow = await findFlow(req);
+      const compiled = await runtime.loadFlow(flow.id, flow.version);
+      const triggerNodeId =
+        compiled.triggers.find((id) => compiled.nodes.get(id)?.type === 'trigger.manual') ?? compiled.triggers[0];
+      const execution = await runtime.start({
+        flow,
+        triggerNodeId,
+        triggerType: 'manual',
+        input: (req.body as { input?: unknown }).input ?? {},
+      });
+      if (req.query.wait !== 'true') return { executionId: execution.id };
+      const finished = await runtime.waitFor(execution.id, 30_000);
+      if (!finished) return { executionId: execution.id };
+      res.status(200).json(await presentExecution(models, finished));
+      return undefined;
+    },
+  );
+}

@@ -1,0 +1,173 @@
+import {
+  DataTypes,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Model,
+  type Sequelize,
+} from 'sequelize';
+import { idColumn } from '../columns.js';
+import type { FlowGraph } from '../../../schemas/flow.js';
+
+type Row<T extends Model> = Model<InferAttributes<T>, InferCreationAttributes<T>>;
+type Stamps = { createdAt: CreationOptional<Date>; updatedAt: CreationOptional<Date> };
+
+export const EXECUTION_STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled'] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+export const FINAL_STATUSES: readonly ExecutionStatus[] = ['succeeded', 'failed', 'cancelled'];
+export type StepStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
+
+export interface StepError {
+  message: string;
+  code?: string;
+  retryable: boolean;
+}
+
+export interface FlowRow extends Row<FlowRow>, Stamps {
+  id: CreationOptional<string>;
+  agencyId: string;
+  subaccountId: string;
+  name: string;
+  description: string | null;
+  active: CreationOptional<boolean>;
+  version: number;
+  errorFlowId: string | null;
+}
+
+export interface FlowVersionRow extends Row<FlowVersionRow>, Stamps {
+  id: CreationOptional<string>;
+  flowId: string;
+  version: number;
+  graph: FlowGraph;
+}
+
+export interface TriggerRow extends Row<TriggerRow>, Stamps {
+  id: CreationOptional<string>;
+  flowId: string;
+  subaccountId: string;
+  nodeId: string;
+  type: string;
+  token: string | null;
+  config: Record<string, unknown>;
+  active: CreationOptional<boolean>;
+  nextRunAt: Date | null;
+  lastRunAt: CreationOptional<Date | null>;
+}
+
+export interface ExecutionRow extends Row<ExecutionRow>, Stamps {
+  id: CreationOptional<string>;
+  flowId: string;
+  subaccountId: string;
+  flowVersion: number;
+  status: ExecutionStatus;
+  trigger: { type: string; nodeId: string };
+  input: unknown;
+  error: StepError | null;
+  retryOf: string | null;
+  parentExecutionId: CreationOptional<string | null>;
+  leaseOwner: CreationOptional<string | null>;
+  leaseExpiresAt: CreationOptional<Date | null>;
+  resumeAt: CreationOptional<Date | null>;
+  startedAt: CreationOptional<Date | null>;
+  finishedAt: CreationOptional<Date | null>;
+}
+
+export interface StepRow extends Row<StepRow>, Stamps {
+  id: CreationOptional<string>;
+  executionId: string;
+  nodeId: string;
+  status: StepStatus;
+  attempt: number;
+  outputs: Record<string, unknown> | null;
+  error: StepError | null;
+  logs: string[] | null;
+  wait: Record<string, unknown> | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface WebhookEventRow extends Row<WebhookEventRow>, Stamps {
+  id: CreationOptional<string>;
+  triggerId: string;
+  flowId: string;
+  subaccountId: string;
+  request: Record<string, unknown>;
+  idempotencyKey: string | null;
+  executionId: string | null;
+  response: { status: number; body: unknown } | null;
+}
+
+export interface ApprovalRow extends Row<ApprovalRow>, Stamps {
+  id: CreationOptional<string>;
+  subaccountId: string;
+  flowId: string;
+  executionId: string;
+  nodeId: string;
+  title: string;
+  description: string | null;
+  status: 'pending' | 'approved' | 'rejected';
+  decidedBy: CreationOptional<string | null>;
+  comment: CreationOptional<string | null>;
+  decidedAt: CreationOptional<Date | null>;
+}
+
+const stamps = { createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE };
+const { UUID, STRING, TEXT, JSON: JSONB, BOOLEAN, INTEGER, DATE } = DataTypes;
+
+export function defineRuntimeModels(sequelize: Sequelize) {
+  const Flow = sequelize.define<FlowRow>(
+    'Flow',
+    {
+      id: idColumn(), agencyId: UUID, subaccountId: UUID, name: STRING, description: TEXT, active: BOOLEAN,
+      version: INTEGER, errorFlowId: UUID, ...stamps,
+    },
+    { tableName: 'flows' },
+  );
+  const FlowVersion = sequelize.define<FlowVersionRow>(
+    'FlowVersion',
+    { id: idColumn(), flowId: UUID, version: INTEGER, graph: JSONB, ...stamps },
+    { tableName: 'flow_versions' },
+  );
+  const Trigger = sequelize.define<TriggerRow>(
+    'FlowTrigger',
+    {
+      id: idColumn(), flowId: UUID, subaccountId: UUID, nodeId: STRING, type: STRING, token: STRING, config: JSONB,
+      active: BOOLEAN, nextRunAt: DATE, lastRunAt: DATE, ...stamps,
+    },
+    { tableName: 'flow_triggers' },
+  );
+  const Execution = sequelize.define<ExecutionRow>(
+    'Execution',
+    {
+      id: idColumn(), flowId: UUID, subaccountId: UUID, flowVersion: INTEGER, status: STRING, trigger: JSONB, input: JSONB,
+      error: JSONB, retryOf: UUID, parentExecutionId: UUID, leaseOwner: STRING, leaseExpiresAt: DATE, resumeAt: DATE,
+      startedAt: DATE, finishedAt: DATE, ...stamps,
+    },
+    { tableName: 'executions' },
+  );
+  const Step = sequelize.define<StepRow>(
+    'ExecutionStep',
+    {
+      id: idColumn(), executionId: UUID, nodeId: STRING, status: STRING, attempt: INTEGER, outputs: JSONB, error: JSONB,
+      logs: JSONB, wait: JSONB, startedAt: DATE, finishedAt: DATE, ...stamps,
+    },
+    { tableName: 'execution_steps' },
+  );
+  const WebhookEvent = sequelize.define<WebhookEventRow>(
+    'WebhookEvent',
+    {
+      id: idColumn(), triggerId: UUID, flowId: UUID, subaccountId: UUID, request: JSONB, idempotencyKey: STRING,
+      executionId: UUID, response: JSONB, ...stamps,
+    },
+    { tableName: 'webhook_events' },
+  );
+  const Approval = sequelize.define<ApprovalRow>(
+    'Approval',
+    {
+      id: idColumn(), subaccountId: UUID, flowId: UUID, executionId: UUID, nodeId: STRING, title: STRING, description: TEXT,
+      status: STRING, decidedBy: UUID, comment: TEXT, decidedAt: DATE, ...stamps,
+    },
+    { tableName: 'approvals' },
+  );
+  return { Flow, FlowVersion, Trigger, Execution, Step, WebhookEvent, Approval };
+}

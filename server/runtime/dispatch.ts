@@ -1,0 +1,93 @@
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+/** Where executions go to be run: in this process (inline) or to BullMQ workers (queue). */
+export interface Dispatcher {
+  enqueue(executionId: string): Promise<void>;
+  /** Executions waiting for a slot, for /metrics and /health. */
+  depth(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * Inline mode: the database row is the queue (a crash loses nothing: recovery finds queued rows);
+ * this in-memory list only orders the work this process already knows about, under a concurrency cap.
+ */
+export class InlineDispatcher implements Dispatcher {
+  private readonly waiting: string[] = [];
+  private readonly known = new Set<string>();
+  private active = 0;
+  private closed = false;
+
+  constructor(
+    private readonly run: (executionId: string) => Promise<void>,
+    private readonly concurrency: number,
+    private readonly logger: Logger,
+  ) {}
+
+  async enqueue(executionId: string): Promise<void> {
+    if (this.closed || this.known.has(executionId)) return;
+    this.known.add(executionId);
+    this.waiting.push(executionId);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (!this.closed && this.active < this.concurrency && this.waiting.length) {
+      const id = this.waiting.shift()!;
+      this.active++;
+      this.run(id)
+        .catch((err: unknown) => this.logger.error({ err, executionId: id }, 'execution run failed'))
+        .finally(() => {
+          this.active--;
+          this.known.delete(id);
+          this.pump();
+        });
+    }
+  }
+
+  async depth(): Promise<number> {
+    return this.waiting.length;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.waiting.length = 0;
+    while (this.active > 0) await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export const QUEUE_NAME = 'switchboard-executions';
+
+export function redisConnection(url: string): Redis {
+  // BullMQ needs maxRetriesPerRequest null on connections its workers block on.
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+}
+
+/** Queue mode, producing side: the web process puts execution ids on BullMQ. */
+export class QueueDispatcher implements Dispatcher {
+  private readonly queue: Queue;
+
+  constructor(private readonly connection: Redis) {
+    this.queue = new Queue(QUEUE_NAME, { connection });
+  }
+
+  async enqueue(executionId: string): Promise<void> {
+    // jobId = execution id: re-dispatching an execution whose job is still queued or active is a no-op.
+    await this.queue.add('run', { executionId }, { jobId: executionId, removeOnComplete: true, removeOnFail: 1000 });
+  }
+
+  async depth(): Promise<number> {
+    return this.queue.getWaitingCount();
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
+
+/** Queue mode, consuming side: `npm run worker` processes run executions from BullMQ. */
+export function startQueueWorker(connection: Redis, run: (executionId: string) => Promise<void>, concurrency: number): Worker {
+  return new Worker(QUEUE_NAME, async (job) => run(String(job.data.executionId)), { connection, concurrency });
+}

@@ -1,0 +1,235 @@
+import type { Logger } from 'pino';
+import type { ResumeEvent } from '../../nodes/contract.js';
+import type { ExecutionRow, ExecutionStatus, StepError } from '../db/models/runtime.js';
+import type { EventBus, ExecutionEvent, ExecutionEventType } from './events.js';
+import type { ExpressionScope } from './expressions.js';
+import type { CompiledFlow } from './graph.js';
+import { CancelledError, runStep } from './step-runner.js';
+import type { ExecutionStore, StepState } from './store.js';
+
+const SETTLED = new Set(['succeeded', 'failed', 'skipped']);
+
+export interface ExecutorDeps {
+  store: ExecutionStore;
+  bus: EventBus;
+  logger: Logger;
+  allowPrivateNetwork: boolean;
+  loadFlow(flowId: string, version: number): Promise<CompiledFlow>;
+  /** Called when an execution reaches a final state (error flows, waiters in other modules). */
+  onFinished?(execution: ExecutionRow, status: ExecutionStatus, error: StepError | null): Promise<void>;
+  /** Called when a step starts waiting (approvals are created here). */
+  onWaiting?(execution: ExecutionRow, step: StepState): Promise<void>;
+}
+
+/** The value a settled step passes along a port, or undefined when that port did not fire. */
+const portValue = (step: StepState | undefined, port: string): unknown =>
+  step?.outputs && Object.prototype.hasOwnProperty.call(step.outputs, port) ? step.outputs[port] : undefined;
+const fired = (step: StepState | undefined, port: string): boolean =>
+  !!step?.outputs && Object.prototype.hasOwnProperty.call(step.outputs, port);
+
+/** What `$node.<id>` shows: the single fired port's value, or all of them keyed by port. */
+function nodeValue(step: StepState): unknown {
+  const ports = Object.keys(step.outputs ?? {});
+  return ports.length === 1 ? step.outputs![ports[0]] : step.outputs;
+}
+
+/**
+ * Runs one execution to a final or waiting state. The graph is walked in waves: every node whose
+ * parents have all settled runs (concurrently with its wave-mates); a node none of whose incoming
+ * edges fired is skipped. Steps of pure nodes are held in memory and committed with the next
+ * side-effecting step (or the end), since recomputing them after a crash gives the same result.
+ */
+export class Executor {
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly deps: ExecutorDeps) {
+    deps.bus.onControl((message) => {
+      if (message.type === 'cancel') this.running.get(message.executionId)?.abort();
+    });
+  }
+
+  get activeCount(): number {
+    return this.running.size;
+  }
+
+  async run(executionId: string): Promise<void> {
+    const { store } = this.deps;
+    const execution = await store.claim(executionId);
+    if (!execution) return;
+    const controller = new AbortController();
+    this.running.set(executionId, controller);
+    const renew = setInterval(() => {
+      store.renew(executionId).catch((err: unknown) => this.deps.logger.warn({ err, executionId }, 'lease renewal failed'));
+    }, Math.max(1000, store.leaseMs / 3));
+    try {
+      await this.drive(execution, controller.signal);
+    } catch (err) {
+      // The lease is left to expire: recovery resumes the execution from its committed steps.
+      this.deps.logger.error({ err, executionId }, 'execution interrupted');
+    } finally {
+      clearInterval(renew);
+      this.running.delete(executionId);
+    }
+  }
+
+  private emit(execution: ExecutionRow, type: ExecutionEventType, status: ExecutionEvent['status'], extra: Partial<ExecutionEvent> = {}): void {
+    this.deps.bus.publish({
+      type,
+      executionId: execution.id,
+      flowId: execution.flowId,
+      subaccountId: execution.subaccountId,
+      status,
+      at: new Date().toISOString(),
+      ...extra,
+    });
+  }
+
+  private emitStep(execution: ExecutionRow, step: StepState): void {
+    const type = `step.${step.status === 'running' ? 'started' : step.status}` as ExecutionEventType;
+    this.emit(execution, type, step.status, {
+      nodeId: step.nodeId,
+      attempt: step.attempt,
+      ...(step.outputs ? { output: nodeValue(step) } : {}),
+      ...(step.error ? { error: step.error } : {}),
+    });
+  }
+
+  private async drive(execution: ExecutionRow, signal: AbortSignal): Promise<void> {
+    const { store } = this.deps;
+    const flow = await this.deps.loadFlow(execution.flowId, execution.flowVersion);
+    const steps = await store.steps(execution.id);
+    const firstRun = !execution.startedAt;
+    const startedAt = execution.startedAt ?? new Date();
+    if (firstRun) this.emit(execution, 'execution.started', 'running');
+    const pending: StepState[] = [];
+    const record = (step: StepState) => {
+      steps.set(step.nodeId, step);
+      pending.push(step);
+      this.emitStep(execution, step);
+    };
+    const flush = async () => {
+      if (pending.length) await store.save(execution.id, pending.splice(0));
+    };
+    const finish = async (status: ExecutionStatus, error: StepError | null, resumeAt: Date | null = null) => {
+      const applied = await store.save(execution.id, pending.splice(0), { status, error, resumeAt, startedAt });
+      if (!applied) return; // cancelled meanwhile: the cancel already announced the end
+      if (status === 'waiting') {
+        this.emit(execution, 'execution.waiting', status);
+        return;
+      }
+      this.emit(execution, 'execution.finished', status, error ? { error } : {});
+      await this.deps.onFinished?.(execution, status, error);
+    };
+
+    try {
+      for (;;) {
+        const wave = this.readyNodes(flow, execution, steps);
+        if (!wave.length) break;
+        const results = await Promise.all(wave.map((nodeId) => this.settle(flow, execution, steps, nodeId, signal, record, flush)));
+        const unrouted = results.find((r) => r && r.status === 'failed' && !r.outputs);
+        if (unrouted) {
+          const definition = flow.definitions.get(unrouted.nodeId);
+          const error = { ...unrouted.error!, message: `${definition?.title ?? 'Node'} "${unrouted.nodeId}" failed: ${unrouted.error!.message}` };
+          return await finish('failed', error);
+        }
+      }
+      const waiting = [...steps.values()].filter((s) => s.status === 'waiting');
+      if (waiting.length) {
+        const times = waiting.map((s) => (typeof s.wait?.until === 'string' ? Date.parse(s.wait.until) : NaN)).filter((t) => !Number.isNaN(t));
+        return await finish('waiting', null, times.length ? new Date(Math.min(...times)) : null);
+      }
+      await finish('succeeded', null);
+    } catch (err) {
+      if (err instanceof CancelledError) {
+        await flush().catch(() => undefined);
+        return;
+      }
+      throw err;
+    }
+  }
+
+  /** Nodes not yet settled whose parents all have (waiting steps count as not settled). */
+  private readyNodes(flow: CompiledFlow, execution: ExecutionRow, steps: Map<string, StepState>): string[] {
+    const ready: string[] = [];
+    for (const nodeId of flow.order) {
+      const step = steps.get(nodeId);
+      if (step && SETTLED.has(step.status)) continue;
+      if (step?.status === 'waiting' && !this.resumeEvent(step)) continue;
+      const parents = (flow.incoming.get(nodeId) ?? []).map((e) => steps.get(e.source));
+      if (parents.every((p) => p && SETTLED.has(p.status))) ready.push(nodeId);
+    }
+    return ready;
+  }
+
+  private resumeEvent(step: StepState): ResumeEvent | null {
+    const wait = step.wait ?? {};
+    if (typeof wait.decision === 'string') {
+      return { kind: 'approval', decision: wait.decision as 'approved' | 'rejected', comment: wait.comment as string | undefined, decidedBy: wait.decidedBy as string | undefined, state: wait.state as never };
+    }
+    if (typeof wait.until === 'string' && Date.parse(wait.until) <= Date.now()) return { kind: 'timer', state: wait.state as never };
+    return null;
+  }
+
+  private async settle(
+    flow: CompiledFlow,
+    execution: ExecutionRow,
+    steps: Map<string, StepState>,
+    nodeId: string,
+    signal: AbortSignal,
+    record: (step: StepState) => void,
+    flush: () => Promise<void>,
+  ): Promise<StepState | null> {
+    const node = flow.nodes.get(nodeId)!;
+    const definition = flow.definitions.get(nodeId)!;
+    const edges = flow.incoming.get(nodeId) ?? [];
+    const live = edges.filter((e) => fired(steps.get(e.source), e.sourcePort ?? 'main'));
+    const isStart = definition.trigger && execution.trigger.nodeId === nodeId;
+    if (!isStart && !live.length) {
+      const skipped: StepState = { nodeId, status: 'skipped', attempt: 0, outputs: null, error: null, logs: [], wait: null, startedAt: null, finishedAt: new Date() };
+      record(skipped);
+      return skipped;
+    }
+    const parents = [...new Set(live.map((e) => e.source))];
+    const input = isStart
+      ? execution.input
+      : parents.length === 1
+        ? portValue(steps.get(parents[0]), live.find((e) => e.source === parents[0])!.sourcePort ?? 'main')
+        : Object.fromEntries(parents.map((p) => [p, portValue(steps.get(p), live.find((e) => e.source === p)!.sourcePort ?? 'main')]));
+    const trigger = steps.get(execution.trigger.nodeId);
+    const scope: ExpressionScope = {
+      json: input,
+      trigger: isStart ? execution.input : trigger ? nodeValue(trigger) : undefined,
+      node: Object.fromEntries([...steps.values()].filter((s) => s.status === 'succeeded').map((s) => [s.nodeId, nodeValue(s)])),
+      execution: { id: execution.id, flowId: execution.flowId },
+    };
+    const previous = steps.get(nodeId);
+    const resume = previous?.status === 'waiting' ? (this.resumeEvent(previous) ?? undefined) : undefined;
+    if (!definition.pure) await flush();
+    const step = await runStep({
+      node,
+      definition,
+      input,
+      scope,
+      execution: { id: execution.id, flowId: execution.flowId, subaccountId: execution.subaccountId },
+      signal,
+      allowPrivateNetwork: this.deps.allowPrivateNetwork,
+      resume,
+      previous: resume ? previous : undefined,
+      onAttempt: (attempt) => {
+        if (!definition.pure) this.emit(execution, 'step.started', 'running', { nodeId, attempt });
+      },
+    });
+    if (step.status === 'failed' && (flow.outgoing.get(nodeId) ?? []).some((e) => e.sourcePort === 'error')) {
+      // A wired error port turns the failure into data for the error branch.
+      step.outputs = { error: { ...step.error, nodeId, input } };
+    }
+    record(step);
+    if (step.status === 'waiting') {
+      await flush();
+      await this.deps.onWaiting?.(execution, step);
+    } else if (!definition.pure) {
+      await flush();
+    }
+    return step;
+  }
+}

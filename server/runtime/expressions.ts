@@ -1,0 +1,135 @@
+import jsonata from 'jsonata';
+
+/** What `{{ … }}` can see (CONTRACT §9). */
+export interface ExpressionScope {
+  json: unknown;
+  trigger: unknown;
+  node: Record<string, unknown>;
+  execution: { id: string; flowId: string };
+}
+
+type Compiled = ReturnType<typeof jsonata>;
+
+const TEMPLATE = /\{\{([\s\S]*?)\}\}/g;
+const WHOLE = /^\s*\{\{([\s\S]*?)\}\}\s*$/;
+const cache = new Map<string, Compiled>();
+const CACHE_LIMIT = 5000;
+
+export class ExpressionError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
+    super(message);
+    this.name = 'ExpressionError';
+  }
+}
+
+/** Compiles once per expression text; flows run the same expressions millions of times. */
+function compile(source: string): Compiled {
+  let compiled = cache.get(source);
+  if (!compiled) {
+    compiled = jsonata(source);
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    cache.set(source, compiled);
+  }
+  return compiled;
+}
+
+export const hasExpression = (value: string): boolean => value.includes('{{');
+
+/** The JSONata sources inside a string, in order. */
+export function expressionsIn(value: string): string[] {
+  return [...value.matchAll(TEMPLATE)].map((m) => m[1].trim());
+}
+
+/** Walks every string of a config and reports each expression that does not parse, with its JSON pointer. */
+export function checkExpressions(value: unknown, path = ''): { path: string; message: string }[] {
+  if (typeof value === 'string') {
+    if (!hasExpression(value)) return [];
+    const problems: { path: string; message: string }[] = [];
+    if ((value.match(/\{\{/g) ?? []).length !== (value.match(/\}\}/g) ?? []).length) {
+      return [{ path: path || '/', message: 'has an unclosed {{ … }} expression' }];
+    }
+    for (const source of expressionsIn(value)) {
+      if (!source) {
+        problems.push({ path: path || '/', message: 'has an empty {{ }} expression' });
+        continue;
+      }
+      try {
+        compile(source);
+      } catch (err) {
+        problems.push({ path: path || '/', message: `expression "${source}" does not parse: ${(err as Error).message}` });
+      }
+    }
+    return problems;
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => checkExpressions(item, `${path}/${i}`));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => checkExpressions(v, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+  }
+  return [];
+}
+
+export function containsExpression(value: unknown): boolean {
+  if (typeof value === 'string') return hasExpression(value);
+  if (Array.isArray(value)) return value.some(containsExpression);
+  if (value && typeof value === 'object') return Object.values(value).some(containsExpression);
+  return false;
+}
+
+async function evaluate(source: string, scope: ExpressionScope, path: string): Promise<unknown> {
+  try {
+    const result = await compile(source).evaluate(scope.json, {
+      json: scope.json,
+      trigger: scope.trigger,
+      node: scope.node,
+      execution: scope.execution,
+    });
+    return normalise(result);
+  } catch (err) {
+    throw new ExpressionError(`The expression "${source}" in ${path || 'the config'} failed: ${(err as Error).message}`, path);
+  }
+}
+
+/** JSONata returns its own sequence arrays and undefined for "nothing": make them plain JSON. */
+function normalise(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return value.map(normalise);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalise(v)]));
+  }
+  return value;
+}
+
+const asText = (value: unknown): string =>
+  value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+
+async function resolveString(value: string, scope: ExpressionScope, path: string): Promise<unknown> {
+  const whole = value.match(WHOLE);
+  if (whole && expressionsIn(value).length === 1) return evaluate(whole[1].trim(), scope, path);
+  let result = '';
+  let last = 0;
+  for (const match of value.matchAll(TEMPLATE)) {
+    result += value.slice(last, match.index) + asText(await evaluate(match[1].trim(), scope, path));
+    last = match.index! + match[0].length;
+  }
+  return result + value.slice(last);
+}
+
+/**
+ * Resolves every `{{ … }}` in a config. A string that is one whole expression keeps the value's type;
+ * mixed text interpolates. Keys listed in `skip` (top level) are left as written.
+ */
+export async function resolveConfig(value: unknown, scope: ExpressionScope, path = '', skip: readonly string[] = []): Promise<unknown> {
+  if (typeof value === 'string') return hasExpression(value) ? resolveString(value, scope, path) : value;
+  if (Array.isArray(value)) return Promise.all(value.map((item, i) => resolveConfig(item, scope, `${path}/${i}`)));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      out[key] = path === '' && skip.includes(key) ? item : await resolveConfig(item, scope, `${path}/${key}`);
+    }
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,137 @@
+import { outputsOf, type AnyNodeDefinition } from '../../nodes/contract.js';
+import type { NodeRegistry } from '../../nodes/registry.js';
+import type { FlowEdge, FlowGraph, FlowNode } from '../../schemas/flow.js';
+import type { ErrorDetail } from '../lib/errors.js';
+import { compile, toDetails, type JsonSchema } from '../lib/validation.js';
+import { checkExpressions } from './expressions.js';
+
+const EXPRESSION = { type: 'string', pattern: '\\{\\{[\\s\\S]*\\}\\}' };
+const relaxed = new WeakMap<object, JsonSchema>();
+
+/**
+ * At save time a field may hold an expression whose value is only known at run time, so every typed
+ * subschema also accepts a `{{ … }}` string. The strict schema is applied again after resolution.
+ */
+export function allowExpressions(schema: JsonSchema): JsonSchema {
+  let out = relaxed.get(schema);
+  if (out) return out;
+  out = relax(schema) as JsonSchema;
+  relaxed.set(schema, out);
+  return out;
+}
+
+function relax(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(relax);
+  if (!node || typeof node !== 'object') return node;
+  const source = node as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (key === 'properties' || key === '$defs' || key === 'patternProperties') {
+      copy[key] = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, relax(v)]));
+    } else if (['items', 'additionalProperties', 'anyOf', 'oneOf', 'allOf', 'prefixItems', 'not', 'if', 'then', 'else'].includes(key)) {
+      copy[key] = relax(value);
+    } else copy[key] = value;
+  }
+  const typed = 'type' in source || 'enum' in source || 'const' in source || '$ref' in source;
+  return typed ? { anyOf: [copy, EXPRESSION] } : copy;
+}
+
+export interface CompiledFlow {
+  graph: FlowGraph;
+  nodes: Map<string, FlowNode>;
+  definitions: Map<string, AnyNodeDefinition>;
+  /** Incoming edges per node id. */
+  incoming: Map<string, FlowEdge[]>;
+  outgoing: Map<string, FlowEdge[]>;
+  /** Node ids, parents before children. */
+  order: string[];
+  triggers: string[];
+}
+
+const portOf = (edge: FlowEdge): string => edge.sourcePort ?? 'main';
+
+/** Indexes a validated graph for the engine: adjacency, topological order, triggers. */
+export function compileFlow(graph: FlowGraph, registry: NodeRegistry): CompiledFlow {
+  const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
+  const definitions = new Map<string, AnyNodeDefinition>();
+  for (const node of graph.nodes) {
+    const definition = registry.get(node.type);
+    if (definition) definitions.set(node.id, definition);
+  }
+  const incoming = new Map<string, FlowEdge[]>(graph.nodes.map((n) => [n.id, []]));
+  const outgoing = new Map<string, FlowEdge[]>(graph.nodes.map((n) => [n.id, []]));
+  for (const edge of graph.edges ?? []) {
+    outgoing.get(edge.source)?.push(edge);
+    incoming.get(edge.target)?.push(edge);
+  }
+  const order = topologicalOrder(graph.nodes.map((n) => n.id), incoming, outgoing) ?? [];
+  const triggers = graph.nodes.filter((n) => definitions.get(n.id)?.trigger).map((n) => n.id);
+  return { graph, nodes, definitions, incoming, outgoing, order, triggers };
+}
+
+/** Kahn's algorithm; null when the graph has a cycle. */
+function topologicalOrder(ids: string[], incoming: Map<string, FlowEdge[]>, outgoing: Map<string, FlowEdge[]>): string[] | null {
+  const remaining = new Map(ids.map((id) => [id, new Set((incoming.get(id) ?? []).map((e) => e.source)).size]));
+  const ready = ids.filter((id) => remaining.get(id) === 0);
+  const order: string[] = [];
+  while (ready.length) {
+    const id = ready.shift()!;
+    order.push(id);
+    for (const child of new Set((outgoing.get(id) ?? []).map((e) => e.target))) {
+      const left = remaining.get(child)! - 1;
+      remaining.set(child, left);
+      if (left === 0) ready.push(child);
+    }
+  }
+  return order.length === ids.length ? order : null;
+}
+
+/** Every problem of a graph, one detail each, naming the node or edge (CONTRACT §5). */
+export function validateGraph(graph: FlowGraph, registry: NodeRegistry, base = '/graph'): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  const seen = new Map<string, number>();
+  graph.nodes.forEach((node, i) => {
+    const at = `${base}/nodes/${i}`;
+    if (seen.has(node.id)) details.push({ path: `${at}/id`, message: `node id "${node.id}" is used twice`, nodeId: node.id });
+    seen.set(node.id, i);
+    const definition = registry.get(node.type);
+    if (!definition) {
+      details.push({ path: `${at}/type`, message: `node "${node.id}" has unknown type "${node.type}"`, nodeId: node.id });
+      return;
+    }
+    const config = node.config ?? {};
+    const validate = compile(allowExpressions(definition.configSchema as JsonSchema));
+    if (!validate(structuredClone(config))) {
+      for (const d of toDetails(validate.errors, `${at}/config`)) {
+        details.push({ ...d, message: `node "${node.id}": ${d.path.slice(`${at}/config`.length) || 'config'} ${d.message}`, nodeId: node.id });
+      }
+    }
+    for (const problem of checkExpressions(config, `${at}/config`)) details.push({ ...problem, message: `node "${node.id}": ${problem.message}`, nodeId: node.id });
+  });
+  (graph.edges ?? []).forEach((edge, i) => {
+    const at = `${base}/edges/${i}`;
+    const label = `edge ${edge.source}${edge.sourcePort ? `.${edge.sourcePort}` : ''} → ${edge.target}`;
+    const source = graph.nodes.find((n) => n.id === edge.source);
+    const target = graph.nodes.find((n) => n.id === edge.target);
+    if (!source) details.push({ path: `${at}/source`, message: `${label}: source node "${edge.source}" does not exist`, edge: i });
+    if (!target) details.push({ path: `${at}/target`, message: `${label}: target node "${edge.target}" does not exist`, edge: i });
+    if (target && registry.get(target.type)?.trigger) {
+      details.push({ path: `${at}/target`, message: `${label}: a trigger cannot have incoming edges`, edge: i });
+    }
+    const definition = source && registry.get(source.type);
+    if (definition) {
+      const ports = outputsOf(definition, source.config ?? {});
+      if (!ports.includes(portOf(edge))) {
+        details.push({ path: `${at}/sourcePort`, message: `${label}: node "${edge.source}" has no port "${portOf(edge)}" (ports: ${ports.join(', ')})`, edge: i });
+      }
+    }
+  });
+  if (!details.some((d) => d.path.includes('/edges/'))) {
+    const compiled = compileFlow(graph, registry);
+    if (compiled.order.length !== graph.nodes.length) details.push({ path: `${base}/edges`, message: 'the graph has a cycle; flows must be acyclic' });
+  }
+  if (!graph.nodes.some((n) => registry.get(n.type)?.trigger)) {
+    details.push({ path: `${base}/nodes`, message: 'the flow has no trigger node; add one (manual, webhook, schedule…)' });
+  }
+  return details;
+}

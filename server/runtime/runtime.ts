@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { Op, type Transaction } from 'sequelize';
+import type { NodeRegistry } from '../../nodes/registry.js';
+import type { Models } from '../db/models/index.js';
+import { FINAL_STATUSES, type ExecutionRow, type ExecutionStatus, type FlowRow, type StepError } from '../db/models/runtime.js';
+import { newId } from '../db/columns.js';
+import type { Dispatcher } from './dispatch.js';
+import type { EventBus } from './events.js';
+import { Executor } from './executor.js';
+import { compileFlow, type CompiledFlow } from './graph.js';
+import { ExecutionStore, type StepState } from './store.js';
+
+export interface RuntimeOptions {
+  models: Models;
+  registry: NodeRegistry;
+  bus: EventBus;
+  logger: Logger;
+  leaseMs?: number;
+  sweepMs?: number;
+  allowPrivateNetwork?: boolean;
+}
+
+export interface StartRequest {
+  flow: Pick<FlowRow, 'id' | 'subaccountId' | 'version'>;
+  triggerNodeId: string;
+  triggerType: string;
+  input: unknown;
+  retryOf?: string;
+  /** Steps copied from an earlier execution (retry): their outputs are reused, not recomputed. */
+  steps?: StepState[];
+  version?: number;
+}
+
+/** The flow engine's front door: start, cancel, retry, decide, wait; recovery of abandoned executions. */
+export class Runtime {
+  readonly store: ExecutionStore;
+  readonly executor: Executor;
+  private dispatcher?: Dispatcher;
+  private readonly flows = new Map<string, Promise<CompiledFlow>>();
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(private readonly options: RuntimeOptions) {
+    this.store = new ExecutionStore(options.models, `${process.pid}:${randomUUID().slice(0, 8)}`, options.leaseMs ?? 30_000);
+    this.executor = new Executor({
+      store: this.store,
+      bus: options.bus,
+      logger: options.logger,
+      allowPrivateNetwork: options.allowPrivateNetwork ?? false,
+      loadFlow: (flowId, version) => this.loadFlow(flowId, version),
+      onWaiting: (execution, step) => this.openApproval(execution, step),
+      onFinished: (execution, status, error) => this.startErrorFlow(execution, status, error),
+    });
+  }
+
+  get models(): Models {
+    return this.options.models;
+  }
+
+  setDispatcher(dispatcher: Dispatcher): void {
+    this.dispatcher = dispatcher;
+  }
+
+  /** Compiled once per flow version: versions are immutable. */
+  loadFlow(flowId: string, version: number): Promise<CompiledFlow> {
+    const key = `${flowId}@${version}`;
+    let compiled = this.flows.get(key);
+    if (!compiled) {
+      compiled = this.models.FlowVersion.findOne({ where: { flowId, version } }).then((row) => {
+        if (!row) throw new Error(`flow ${flowId} has no version ${version}`);
+        return compileFlow(row.graph, this.options.registry);
+      });
+      compiled.catch(() => this.flows.delete(key));
+      if (this.flows.size > 1000) this.flows.delete(this.flows.keys().next().value as string);
+      this.flows.set(key, compiled);
+    }
+    return compiled;
+  }
+
+  /** Stores a queued execution (inside the caller's transaction, if any); call `dispatch` after commit. */
+  async create(request: StartRequest, transaction?: Transaction): Promise<ExecutionRow> {
+    const execution = await this.models.Execution.create(
+      {
+        id: newId(),
+        flowId: request.flow.id,
+        subaccountId: request.flow.subaccountId,
+        flowVersion: request.version ?? request.flow.version,
+        status: 'queued',
+        trigger: { type: request.triggerType, nodeId: request.triggerNodeId },
+        input: request.input ?? null,
+        error: null,
+        retryOf: request.retryOf ?? null,
+      },
+      { transaction },
+    );
+    if (request.steps?.length) {
+      await this.models.Step.bulkCreate(
+        request.steps.map((s) => ({ ...s, id: newId(), executionId: execution.id, logs: s.logs.length ? s.logs : null })),
+        { transaction },
+      );
+    }
+    return execution;
+  }
+
+  async dispatch(executionId: string): Promise<void> {
+    if (!this.dispatcher) throw new Error('runtime has no dispatcher');
+    await this.dispatcher.enqueue(executionId);
+  }
+
+  async start(request: StartRequest): Promise<ExecutionRow> {
+    const execution = await this.create(request);
+    await this.dispatch(execution.id);
+    return execution;
+  }
+
+  /** Resolves with the execution once it is final (or waiting), or null after the timeout. */
+  async waitFor(executionId: string, timeoutMs: number, settleOn: readonly ExecutionStatus[] = FINAL_STATUSES): Promise<ExecutionRow | null> {
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (row: ExecutionRow | null) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        off();
+        resolve(row);
+      };
+      const check = () =>
+        this.models.Execution.findByPk(executionId).then((row) => {
+          if (row && settleOn.includes(row.status)) finish(row);
+        });
+      const off = this.options.bus.onExecution(executionId, (event) => {
+        if (event.type === 'execution.finished' || event.type === 'execution.waiting') void check();
+      });
+      const timer = setTimeout(() => finish(null), timeoutMs);
+      void check();
+    });
+  }
+
+  /** The output of the last node (in graph order) that succeeded: what `respond: onCompleted` answers. */
+  async lastOutput(executionId: string): Promise<unknown> {
+    const execution = await this.models.Execution.findByPk(executionId);
+    if (!execution) return undefined;
+    const flow = await this.loadFlow(execution.flowId, execution.flowVersion);
+    const steps = await this.store.steps(executionId);
+    const last = [...flow.order].reverse().find((id) => steps.get(id)?.status === 'succeeded');
+    const outputs = last ? steps.get(last)!.outputs : null;
+    if (!outputs) return undefined;
+    const ports = Object.keys(outputs);
+    return ports.length === 1 ? outputs[ports[0]] : outputs;
+  }
+
+  async cancel(execution: ExecutionRow): Promise<boolean> {
+    const [count] = await this.models.Execution.update(
+      { status: 'cancelled', finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null, resumeAt: null },
+      { where: { id: execution.id, status: { [Op.notIn]: FINAL_STATUSES as ExecutionStatus[] } } },
+    );
+    if (!count) return false;
+    await this.models.Approval.update({ status: 'rejected', comment: 'execution cancelled', decidedAt: new Date() }, { where: { executionId: execution.id, status: 'pending' } });
+    this.options.bus.control({ type: 'cancel', executionId: execution.id });
+    this.options.bus.publish({
+      type: 'execution.finished',
+      executionId: execution.id,
+      flowId: execution.flowId,
+      subaccountId: execution.subaccountId,
+      status: 'cancelled',
+      at: new Date().toISOString(),
+    });
+    return true;
+  }
+
+  /** A new execution of the same version that keeps the succeeded steps and runs the rest again. */
+  async retry(execution: ExecutionRow): Promise<ExecutionRow> {
+    const steps = await this.store.steps(execution.id);
+    const kept = [...steps.values()].filter((s) => s.status === 'succeeded' && !(s.outputs && '$truncated' in s.outputs));
+    return this.start({
+      flow: { id: execution.flowId, subaccountId: execution.subaccountId, version: execution.flowVersion },
+      triggerNodeId: execution.trigger.nodeId,
+      triggerType: execution.trigger.type,
+      input: execution.input,
+      retryOf: execution.id,
+      steps: kept,
+    });
+  }
+
+  private async openApproval(execution: ExecutionRow, step: StepState): Promise<void> {
+    const approval = step.wait?.approval as { title?: string; description?: string } | undefined;
+    if (!approval) return;
+    const exists = await this.models.Approval.findOne({ where: { executionId: execution.id, nodeId: step.nodeId, status: 'pending' } });
+    if (exists) return;
+    await this.models.Approval.create({
+      subaccountId: execution.subaccountId,
+      flowId: execution.flowId,
+      executionId: execution.id,
+      nodeId: step.nodeId,
+      title: String(approval.title ?? 'Approval needed').slice(0, 500),
+      description: approval.description ?? null,
+      status: 'pending',
+    });
+  }
+
+  /** Records a person's decision on the waiting step and queues the execution to go on. */
+  async decide(approvalId: string, decision: 'approved' | 'rejected', decidedBy: string | null, comment?: string): Promise<boolean> {
+    const executionId = await this.models.Approval.sequelize!.transaction(async (transaction) => {
+      const approval = await this.models.Approval.findByPk(approvalId, { transaction });
+      if (!approval) return null;
+      const [count] = await this.models.Approval.update(
+        { status: decision, decidedBy, comment: comment ?? null, decidedAt: new Date() },
+        { where: { id: approvalId, status: 'pending' }, transaction },
+      );
+      if (!count) return null;
+      const step = await this.models.Step.findOne({ where: { executionId: approval.executionId, nodeId: approval.nodeId }, transaction });
+      if (step) await step.update({ wait: { ...step.wait, decision, comment, decidedBy } }, { transaction });
+      await this.models.Execution.update({ status: 'queued', resumeAt: null }, { where: { id: approval.executionId, status: 'waiting' }, transaction });
+      return approval.executionId;
+    });
+    if (!executionId) return false;
+    await this.dispatch(executionId);
+    return true;
+  }
+
+  private async startErrorFlow(execution: ExecutionRow, status: ExecutionStatus, error: StepError | null): Promise<void> {
+    if (status !== 'failed') return;
+    const flow = await this.models.Flow.findByPk(execution.flowId);
+    if (!flow?.errorFlowId || flow.errorFlowId === flow.id) return;
+    const errorFlow = await this.models.Flow.findOne({ where: { id: flow.errorFlowId, subaccountId: execution.subaccountId } });
+    if (!errorFlow) return;
+    const compiled = await this.loadFlow(errorFlow.id, errorFlow.version);
+    const triggerNodeId = compiled.triggers[0];
+    if (!triggerNodeId) return;
+    await this.start({
+      flow: errorFlow,
+      triggerNodeId,
+      triggerType: 'error',
+      input: { execution: { id: execution.id, flowId: execution.flowId, flowName: flow.name, error } },
+    });
+  }
+
+  /** Finds executions nobody is running (lease expired, timer due, dispatch lost) and dispatches them again. */
+  async sweep(): Promise<number> {
+    const now = new Date();
+    const rows = await this.models.Execution.findAll({
+      attributes: ['id'],
+      where: {
+        [Op.or]: [
+          { status: 'running', leaseExpiresAt: { [Op.lt]: now } },
+          { status: 'waiting', resumeAt: { [Op.lte]: now } },
+          { status: 'queued', updatedAt: { [Op.lt]: new Date(now.getTime() - 5_000) } },
+        ],
+      },
+      limit: 500,
+    });
+    for (const row of rows) await this.dispatch(row.id);
+    return rows.length;
+  }
+
+  /** Sweeps now (recovery at start) and then on a timer. */
+  startSweeper(): void {
+    const tick = () =>
+      this.sweep().catch((err: unknown) => this.options.logger.error({ err }, 'recovery sweep failed'));
+    void tick();
+    this.sweeper = setInterval(tick, this.options.sweepMs ?? 2_000);
+    this.sweeper.unref();
+  }
+
+  stopSweeper(): void {
+    clearInterval(this.sweeper);
+  }
+}

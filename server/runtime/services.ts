@@ -1,0 +1,86 @@
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { NodeRegistry } from '../../nodes/registry.js';
+import type { Config } from '../config.js';
+import type { Models } from '../db/models/index.js';
+import { bridgeBus } from '../realtime/redis-bridge.js';
+import { InlineDispatcher, QueueDispatcher, redisConnection, startQueueWorker, type Dispatcher } from './dispatch.js';
+import { EventBus } from './events.js';
+import { Runtime } from './runtime.js';
+import { Scheduler } from './scheduler.js';
+
+/** `web` accepts work; `worker` runs it (queue mode); `all` does both in one process (inline mode). */
+export type ProcessRole = 'web' | 'worker';
+
+export interface RuntimeServices {
+  bus: EventBus;
+  runtime: Runtime;
+  dispatcher: Dispatcher;
+  redis?: Redis;
+  close(): Promise<void>;
+}
+
+export interface RuntimeTuning {
+  leaseMs?: number;
+  sweepMs?: number;
+  scheduleMs?: number;
+}
+
+/**
+ * Builds the engine for one process. Inline mode: this process queues, runs, sweeps and schedules.
+ * Queue mode: web processes only enqueue on BullMQ; workers run, sweep and schedule.
+ */
+export async function startRuntime(
+  config: Config,
+  deps: { models: Models; registry: NodeRegistry; logger: Logger },
+  role: ProcessRole,
+  tuning: RuntimeTuning = {},
+): Promise<RuntimeServices> {
+  const bus = new EventBus();
+  const runtime = new Runtime({ ...deps, bus, leaseMs: tuning.leaseMs, sweepMs: tuning.sweepMs, allowPrivateNetwork: config.allowPrivateNetwork });
+  const closers: (() => Promise<void>)[] = [];
+  let dispatcher: Dispatcher;
+  let redis: Redis | undefined;
+  const runs = config.executionMode === 'inline' || role === 'worker';
+
+  if (config.executionMode === 'queue') {
+    redis = redisConnection(config.redisUrl!);
+    const subscriber = redisConnection(config.redisUrl!);
+    const unbridge = await bridgeBus(bus, redis, subscriber, deps.logger);
+    dispatcher = new QueueDispatcher(redis);
+    let worker: Worker | undefined;
+    if (role === 'worker') worker = startQueueWorker(redisConnection(config.redisUrl!), (id) => runtime.executor.run(id), config.concurrency);
+    closers.push(async () => {
+      await worker?.close();
+      await dispatcher.close();
+      await unbridge();
+      subscriber.disconnect();
+      redis!.disconnect();
+    });
+  } else {
+    dispatcher = new InlineDispatcher((id) => runtime.executor.run(id), config.concurrency, deps.logger);
+    closers.push(() => dispatcher.close());
+  }
+  runtime.setDispatcher(dispatcher);
+
+  if (runs) {
+    const scheduler = new Scheduler(deps.models, runtime, deps.logger, tuning.scheduleMs);
+    runtime.startSweeper();
+    scheduler.start();
+    closers.unshift(async () => {
+      scheduler.stop();
+      runtime.stopSweeper();
+    });
+  }
+
+  return {
+    bus,
+    runtime,
+    dispatcher,
+    redis,
+    async close() {
+      for (const close of closers) await close();
+    },
+  };
+}

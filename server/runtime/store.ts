@@ -1,0 +1,145 @@
+import { Op, type Transaction } from 'sequelize';
+import type { Models } from '../db/models/index.js';
+import type { ExecutionRow, ExecutionStatus, StepError, StepStatus } from '../db/models/runtime.js';
+import { newId } from '../db/columns.js';
+
+/** A step as the engine holds it in memory; persisted as one execution_steps row. */
+export interface StepState {
+  nodeId: string;
+  status: StepStatus;
+  attempt: number;
+  outputs: Record<string, unknown> | null;
+  error: StepError | null;
+  logs: string[];
+  wait: Record<string, unknown> | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export const MAX_STEP_OUTPUT_BYTES = 1024 * 1024;
+
+/** Caps what is stored (not what children receive): one huge payload must not bloat the store. */
+function capOutputs(outputs: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!outputs) return outputs;
+  const size = Buffer.byteLength(JSON.stringify(outputs));
+  if (size <= MAX_STEP_OUTPUT_BYTES) return outputs;
+  return { $truncated: { bytes: size, limit: MAX_STEP_OUTPUT_BYTES, ports: Object.keys(outputs) } };
+}
+
+/** The engine's persistence: leases, steps and final states. Knows nothing of HTTP. */
+export class ExecutionStore {
+  constructor(
+    private readonly models: Models,
+    readonly owner: string,
+    readonly leaseMs: number,
+  ) {}
+
+  get sequelize() {
+    return this.models.Execution.sequelize!;
+  }
+
+  /**
+   * Takes the execution for this process if nobody holds a live lease on it (compare-and-set), so
+   * several processes can race for the same execution and exactly one runs it.
+   */
+  async claim(executionId: string): Promise<ExecutionRow | null> {
+    const now = new Date();
+    const [count] = await this.models.Execution.update(
+      { status: 'running', leaseOwner: this.owner, leaseExpiresAt: new Date(now.getTime() + this.leaseMs), resumeAt: null },
+      {
+        where: {
+          id: executionId,
+          [Op.or]: [
+            { status: 'queued' },
+            { status: 'running', leaseExpiresAt: { [Op.lt]: now } },
+            { status: 'waiting', resumeAt: { [Op.lte]: now } },
+          ],
+        },
+      },
+    );
+    return count ? this.models.Execution.findByPk(executionId) : null;
+  }
+
+  async renew(executionId: string): Promise<boolean> {
+    const [count] = await this.models.Execution.update(
+      { leaseExpiresAt: new Date(Date.now() + this.leaseMs) },
+      { where: { id: executionId, leaseOwner: this.owner, status: 'running' } },
+    );
+    return count > 0;
+  }
+
+  async steps(executionId: string): Promise<Map<string, StepState>> {
+    const rows = await this.models.Step.findAll({ where: { executionId } });
+    return new Map(
+      rows.map((r) => [
+        r.nodeId,
+        {
+          nodeId: r.nodeId,
+          status: r.status,
+          attempt: r.attempt,
+          outputs: r.outputs,
+          error: r.error,
+          logs: r.logs ?? [],
+          wait: r.wait,
+          startedAt: r.startedAt,
+          finishedAt: r.finishedAt,
+        },
+      ]),
+    );
+  }
+
+  /** Writes steps (insert or replace by execution + node) and optionally the execution's new state, in one transaction. */
+  async save(
+    executionId: string,
+    steps: StepState[],
+    execution?: { status: ExecutionStatus; error?: StepError | null; resumeAt?: Date | null; startedAt?: Date },
+  ): Promise<boolean> {
+    return this.sequelize.transaction(async (transaction) => {
+      await this.writeSteps(executionId, steps, transaction);
+      if (!execution) return true;
+      const final = ['succeeded', 'failed', 'cancelled'].includes(execution.status);
+      const [count] = await this.models.Execution.update(
+        {
+          status: execution.status,
+          ...(execution.error !== undefined ? { error: execution.error } : {}),
+          ...(execution.startedAt ? { startedAt: execution.startedAt } : {}),
+          resumeAt: execution.resumeAt ?? null,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          ...(final ? { finishedAt: new Date() } : {}),
+        },
+        // A cancel that landed meanwhile wins: nothing overwrites a final state.
+        { where: { id: executionId, status: { [Op.notIn]: ['succeeded', 'failed', 'cancelled'] } }, transaction },
+      );
+      return count > 0;
+    });
+  }
+
+  private async writeSteps(executionId: string, steps: StepState[], transaction: Transaction): Promise<void> {
+    if (!steps.length) return;
+    const now = new Date();
+    await this.models.Step.bulkCreate(
+      steps.map((s) => ({
+        id: newId(),
+        executionId,
+        nodeId: s.nodeId,
+        status: s.status,
+        attempt: s.attempt,
+        outputs: capOutputs(s.outputs),
+        error: s.error,
+        logs: s.logs.length ? s.logs : null,
+        wait: s.wait,
+        startedAt: s.startedAt,
+        finishedAt: s.finishedAt,
+        createdAt: now,
+        updatedAt: now,
+      })),
+      { transaction, updateOnDuplicate: ['status', 'attempt', 'outputs', 'error', 'logs', 'wait', 'startedAt', 'finishedAt', 'updatedAt'] },
+    );
+  }
+
+  async status(executionId: string): Promise<ExecutionStatus | null> {
+    const row = await this.models.Execution.findByPk(executionId, { attributes: ['status'] });
+    return row?.status ?? null;
+  }
+}
