@@ -12,27 +12,24 @@ export const OPERATORS = [
 export type Operator = (typeof OPERATORS)[number];
 
 /**
- * A rule group, nested to any depth. The `$id` makes this schema its own resource, so the
- * `#/$defs/...` refs resolve inside it even when a node embeds it under `properties`
- * (otherwise they would resolve against the node's config schema, which has no `$defs`).
+ * A rule group, nested to any depth. The `$id` makes this schema its own resource, so `#` and
+ * `#/$defs/rule` resolve inside it even when a node embeds it under `properties`
+ * (otherwise they would resolve against the node's config schema).
  * `if`/`then`/`else` rather than `anyOf` so a bad rule reports only the rule's errors.
  */
-export const ruleGroupSchema = {
+const schema = {
   $id: 'https://switchboard.local/schemas/logic/rule-group.json',
-  $ref: '#/$defs/group',
-  $defs: {
-    group: {
-      type: 'object',
-      required: ['rules'],
-      properties: {
-        combinator: { enum: ['and', 'or'], default: 'and' },
-        rules: {
-          type: 'array',
-          items: { if: { type: 'object', required: ['operator'] }, then: { $ref: '#/$defs/rule' }, else: { $ref: '#/$defs/group' } },
-        },
-      },
-      additionalProperties: false,
+  type: 'object',
+  required: ['rules'],
+  properties: {
+    combinator: { enum: ['and', 'or'], default: 'and' },
+    rules: {
+      type: 'array',
+      items: { if: { type: 'object', required: ['operator'] }, then: { $ref: '#/$defs/rule' }, else: { $ref: '#' } },
     },
+  },
+  additionalProperties: false,
+  $defs: {
     rule: {
       type: 'object',
       // `left` is not required: an expression on a missing field resolves to nothing, which is what `exists` tests.
@@ -49,7 +46,14 @@ export const ruleGroupSchema = {
   },
 } as const;
 
-// json-schema-to-ts cannot infer recursive `$ref`s, so the types are written by hand.
+/**
+ * What TypeScript sees of the schema. json-schema-to-ts cannot infer recursive refs: given the
+ * whole schema, FromSchema of any config embedding it is silently `never`. Typed this way it is an
+ * object with `rules`; nodes type their config with the hand-written `RuleGroup` below instead.
+ */
+export const ruleGroupSchema: { readonly $id: string; readonly type: 'object'; readonly required: readonly ['rules'] } = schema;
+
+// Written by hand: json-schema-to-ts cannot infer recursive `$ref`s (see above).
 // Values are `unknown`: they come from resolved expressions, and the evaluator checks their types itself.
 export interface Rule {
   left?: unknown;
@@ -72,8 +76,6 @@ interface Check {
   rule: Rule;
   now: Date;
 }
-
-// ---- describing values for people ----
 
 function typeName(value: unknown): string {
   if (value === undefined) return 'missing';
@@ -100,31 +102,27 @@ function failPair(check: Check, needs: string, hint = ''): never {
   fail(check, `compares ${needs}, but got ${show(left)} and ${show(right)}.${hint}`);
 }
 
-// ---- typed readings of a value; undefined means "not of that type" ----
+// Typed readings of a value: undefined means "not of that type".
+// Decimal only: Number() would also take "0x10" and "Infinity".
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 function asNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : undefined;
+  return typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value) : undefined;
 }
 
 // Only ISO 8601: Date.parse alone would read "42" as the year 2042.
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 function asDate(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime();
-  if (typeof value !== 'string') return undefined;
-  const m = ISO_DATE.exec(value.trim());
+  const m = typeof value === 'string' ? ISO_DATE.exec(value.trim()) : null;
   if (!m) return undefined;
-  const [, y, mo, d, h, , , zone] = m;
-  // Date.parse rolls 2024-02-30 over to March 1st; a date that does not exist is a mistake.
-  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-  if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d)) return undefined;
+  const [, y, mo, d, time, zone] = m;
+  // Date.parse rolls 2024-02-30 over to March 1st; a day that does not exist is a mistake.
+  if (new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))).getUTCDate() !== Number(d)) return undefined;
   // Without an offset, read as UTC (as date-only strings are) so results do not depend on the server's zone.
-  const text = h !== undefined && zone === undefined ? `${value.trim().replace(' ', 'T')}Z` : value.trim().replace(' ', 'T');
-  const ms = Date.parse(text);
+  const ms = Date.parse(`${y}-${mo}-${d}T${time ?? '00:00'}${zone ?? 'Z'}`);
   return Number.isNaN(ms) ? undefined : ms;
 }
 
@@ -161,8 +159,6 @@ function valuesEqual(a: unknown, b: unknown, caseSensitive: boolean): boolean {
   const textual = (typeof a === 'string' || typeof b === 'string') && asText(a, true) !== undefined && asText(b, true) !== undefined;
   return textual ? asText(a, caseSensitive) === asText(b, caseSensitive) : jsonEqual(a, b);
 }
-
-// ---- operators by family ----
 
 function texts(check: Check): [string, string] {
   const cs = check.rule.caseSensitive !== false;
@@ -239,40 +235,50 @@ function lengths(check: Check): [number, number] {
   return [size, expected];
 }
 
+/** Lifts a comparison of two typed values into an operator that reads (and checks) them first. */
+const lift =
+  <T>(read: (check: Check) => [T, T]) =>
+  (test: (left: T, right: T) => boolean) =>
+  (check: Check) =>
+    test(...read(check));
+const onTexts = lift(texts);
+const onNumbers = lift(numbers);
+const onDates = lift(dates);
+const onLengths = lift(lengths);
+
 const operators: Record<Operator, (check: Check) => boolean> = {
   equals: (c) => valuesEqual(c.rule.left, c.rule.right, c.rule.caseSensitive !== false),
   not_equals: (c) => !valuesEqual(c.rule.left, c.rule.right, c.rule.caseSensitive !== false),
-  contains: (c) => ((l, r) => l.includes(r))(...texts(c)),
-  not_contains: (c) => ((l, r) => !l.includes(r))(...texts(c)),
-  starts_with: (c) => ((l, r) => l.startsWith(r))(...texts(c)),
-  ends_with: (c) => ((l, r) => l.endsWith(r))(...texts(c)),
+  contains: onTexts((l, r) => l.includes(r)),
+  not_contains: onTexts((l, r) => !l.includes(r)),
+  starts_with: onTexts((l, r) => l.startsWith(r)),
+  ends_with: onTexts((l, r) => l.endsWith(r)),
   matches_regex: regex,
   is_empty: (c) => isEmpty(c.rule.left),
   is_not_empty: (c) => !isEmpty(c.rule.left),
-  eq: (c) => ((l, r) => l === r)(...numbers(c)),
-  ne: (c) => ((l, r) => l !== r)(...numbers(c)),
-  lt: (c) => ((l, r) => l < r)(...numbers(c)),
-  lte: (c) => ((l, r) => l <= r)(...numbers(c)),
-  gt: (c) => ((l, r) => l > r)(...numbers(c)),
-  gte: (c) => ((l, r) => l >= r)(...numbers(c)),
+  eq: onNumbers((l, r) => l === r),
+  ne: onNumbers((l, r) => l !== r),
+  lt: onNumbers((l, r) => l < r),
+  lte: onNumbers((l, r) => l <= r),
+  gt: onNumbers((l, r) => l > r),
+  gte: onNumbers((l, r) => l >= r),
   between,
   is_true: (c) => bool(c) === true,
   is_false: (c) => bool(c) === false,
-  before: (c) => ((l, r) => l < r)(...dates(c)),
-  after: (c) => ((l, r) => l > r)(...dates(c)),
+  before: onDates((l, r) => l < r),
+  after: onDates((l, r) => l > r),
   within_last_days: withinLastDays,
   array_contains: arrayContains,
   array_not_contains: (c) => !arrayContains(c),
-  length_eq: (c) => ((l, r) => l === r)(...lengths(c)),
-  length_gt: (c) => ((l, r) => l > r)(...lengths(c)),
-  length_lt: (c) => ((l, r) => l < r)(...lengths(c)),
+  length_eq: onLengths((l, r) => l === r),
+  length_gt: onLengths((l, r) => l > r),
+  length_lt: onLengths((l, r) => l < r),
   exists: (c) => c.rule.left !== undefined && c.rule.left !== null,
   not_exists: (c) => c.rule.left === undefined || c.rule.left === null,
 };
 
-// ---- groups ----
-
-const isGroup = (item: Rule | RuleGroup): item is RuleGroup => typeof item === 'object' && item !== null && 'rules' in item;
+// As in the schema: an item with an operator is a rule, anything else a group.
+const isGroup = (item: Rule | RuleGroup): item is RuleGroup => !(typeof item === 'object' && item !== null && 'operator' in item);
 
 function evaluateRule(rule: Rule, path: string, now: Date): boolean {
   const check: Check = { path, rule, now };
@@ -284,7 +290,7 @@ function evaluateRule(rule: Rule, path: string, now: Date): boolean {
 }
 
 function evaluateGroup(group: RuleGroup, path: string, now: Date): boolean {
-  if (!Array.isArray(group.rules)) {
+  if (typeof group !== 'object' || group === null || !Array.isArray(group.rules)) {
     throw new NodeError(`The rule group ${path || 'at the top'} has no list of rules.`, 'invalid_rule');
   }
   const prefix = path ? `${path}.` : '';

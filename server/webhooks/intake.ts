@@ -1,5 +1,5 @@
 import express, { Router, type Request, type Response } from 'express';
-import { UniqueConstraintError } from 'sequelize';
+import { Op, UniqueConstraintError } from 'sequelize';
 import type { Models } from '../db/models/index.js';
 import type { TriggerRow } from '../db/models/runtime.js';
 import { newId } from '../db/columns.js';
@@ -89,8 +89,13 @@ export function webhookRoutes(models: Models, runtime: Runtime): Router {
     const response = { status: 202, body: { executionId } };
     try {
       await models.WebhookEvent.sequelize!.transaction(async (transaction) => {
-        // Stale keys (older than the window) are released so the same key can start a flow again.
-        if (key) await models.WebhookEvent.update({ idempotencyKey: null }, { where: { triggerId: trigger.id, idempotencyKey: key }, transaction });
+        // A key older than the dedupe window is released so the same key can start a flow again.
+        if (key) {
+          await models.WebhookEvent.update(
+            { idempotencyKey: null },
+            { where: { triggerId: trigger.id, idempotencyKey: key, createdAt: { [Op.lt]: new Date(Date.now() - DEDUPE_WINDOW_MS) } }, transaction },
+          );
+        }
         await models.WebhookEvent.create(
           {
             triggerId: trigger.id,
