@@ -120,3 +120,10 @@ export class NodeError extends Error {
     this.name = 'NodeError';
   }
 }
+
+/**
+ * Errors are recognised by name, not `instanceof`: node modules may be loaded through a different
+ * module graph than the engine (dynamic import from the registry), which would make two classes.
+ */
+export const isRetryableError = (err: unknown): err is RetryableError => (err as Error | null)?.name === 'RetryableError';
+export const isNodeError = (err: unknown): err is NodeError => (err as Error | null)?.name === 'NodeError';

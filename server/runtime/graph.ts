@@ -30,6 +30,9 @@ function relax(node: unknown): unknown {
       copy[key] = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, relax(v)]));
     } else if (['items', 'additionalProperties', 'anyOf', 'oneOf', 'allOf', 'prefixItems', 'not', 'if', 'then', 'else'].includes(key)) {
       copy[key] = relax(value);
+    } else if (key === '$id' && typeof value === 'string') {
+      // The relaxed copy is a schema resource of its own: ajv refuses two schemas with one $id.
+      copy[key] = `${value.replace(/#$/, '')}-with-expressions`;
     } else copy[key] = value;
   }
   const typed = 'type' in source || 'enum' in source || 'const' in source || '$ref' in source;
@@ -102,7 +105,9 @@ export function validateGraph(graph: FlowGraph, registry: NodeRegistry, base = '
     const config = node.config ?? {};
     const validate = compile(allowExpressions(definition.configSchema as JsonSchema));
     if (!validate(structuredClone(config))) {
-      for (const d of toDetails(validate.errors, `${at}/config`)) {
+      // The expression alternative added by allowExpressions is noise in messages: keep the real ones.
+      const errors = validate.errors?.filter((e) => e.keyword !== 'anyOf' && !/\/anyOf\/1\/(type|pattern)$/.test(e.schemaPath));
+      for (const d of toDetails(errors, `${at}/config`)) {
         details.push({ ...d, message: `node "${node.id}": ${d.path.slice(`${at}/config`.length) || 'config'} ${d.message}`, nodeId: node.id });
       }
     }

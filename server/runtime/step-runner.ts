@@ -1,4 +1,4 @@
-import { isWait, NodeError, RetryableError, type AnyNodeDefinition, type NodeContext, type ResumeEvent } from '../../nodes/contract.js';
+import { isNodeError, isRetryableError, isWait, NodeError, RetryableError, type AnyNodeDefinition, type NodeContext, type ResumeEvent } from '../../nodes/contract.js';
 import type { FlowNode } from '../../schemas/flow.js';
 import type { StepError } from '../db/models/runtime.js';
 import { compile, toDetails, type JsonSchema } from '../lib/validation.js';
@@ -69,8 +69,8 @@ async function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, timeou
 }
 
 export function toStepError(err: unknown): StepError {
-  if (err instanceof RetryableError) return { message: err.message, code: err.code, retryable: true };
-  if (err instanceof NodeError) return { message: err.message, code: err.code, retryable: false };
+  if (isRetryableError(err)) return { message: err.message, code: err.code, retryable: true };
+  if (isNodeError(err)) return { message: err.message, code: err.code, retryable: false };
   if (err instanceof ExpressionError) return { message: err.message, code: 'expression_failed', retryable: false };
   return { message: err instanceof Error ? err.message : String(err), code: 'node_failed', retryable: false };
 }
@@ -127,7 +127,7 @@ export async function runStep(request: StepRequest): Promise<StepState> {
       const error = toStepError(err);
       if (error.retryable && attempt < maxAttempts) {
         logs.push(`attempt ${attempt} failed: ${error.message}; retrying`);
-        await sleep(backoffMs(node, attempt, err instanceof RetryableError ? err.retryAfterMs : undefined), request.signal);
+        await sleep(backoffMs(node, attempt, isRetryableError(err) ? err.retryAfterMs : undefined), request.signal);
         continue;
       }
       return { nodeId: node.id, status: 'failed', attempt, outputs: null, error, logs, wait: null, startedAt, finishedAt: new Date() };
