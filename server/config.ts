@@ -16,10 +16,11 @@ export interface Config {
   allowPrivateNetwork: boolean;
   logLevel: string;
   nodeEnv: string;
-  /** Prefix for tables-free isolation in tests; never set in production. */
   sessionTtlMs: number;
   /** In-process executor concurrency (inline mode) and per-worker concurrency (queue mode). */
   concurrency: number;
+  /** How long a process's claim on a running execution lasts without renewal; recovery waits this long after a crash. */
+  leaseMs: number;
   /** Days an execution is kept; 0 keeps forever. */
   executionRetentionDays: number;
 }
@@ -123,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: (msg: str
     nodeEnv,
     sessionTtlMs: integer(env, 'SESSION_TTL_HOURS', 24 * 7, 1, 24 * 365) * 3600_000,
     concurrency: integer(env, 'CONCURRENCY', 32, 1, 1000),
+    leaseMs: integer(env, 'EXECUTION_LEASE_SECONDS', 30, 1, 3600) * 1000,
     executionRetentionDays: integer(env, 'EXECUTION_RETENTION_DAYS', 30, 0, 3650),
   };
 }

@@ -11,6 +11,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Ack = (answer: { ok: boolean; error?: string }) => void;
 
+/** A subscription the caller may not have: its message is theirs to read (anything else is ours). */
+class RefusedError extends Error {}
+
 /**
  * Live execution events (CONTRACT §8). Every process's bus sees every execution's events (through the
  * Redis bridge in queue mode), so each web process emits to its own sockets only (`io.local`).
@@ -24,45 +27,68 @@ export function attachRealtime(server: HttpServer, deps: { models: Models; tenan
     principalFromToken(deps.models, token)
       .then((principal) => {
         if (!principal) return next(new Error('unauthorized: the token is not valid'));
-        socket.data.principal = principal;
+        socket.data.token = token;
         next();
       })
       .catch(() => next(new Error('unauthorized')));
   });
 
-  async function room(principal: Principal, payload: unknown): Promise<string> {
+  /** The room an id names (`execution:<id>` or `flow:<id>`), without looking it up. */
+  function roomName(payload: unknown): { name: string; id: string; kind: 'execution' | 'flow' } {
     const { executionId, flowId } = (payload ?? {}) as { executionId?: unknown; flowId?: unknown };
-    const id = typeof executionId === 'string' ? executionId : typeof flowId === 'string' ? flowId : null;
-    if (!id || !UUID.test(id)) throw new Error('send {executionId} or {flowId}');
+    const kind = typeof executionId === 'string' ? 'execution' : typeof flowId === 'string' ? 'flow' : null;
+    const raw = kind === 'execution' ? (executionId as string) : kind === 'flow' ? (flowId as string) : '';
+    if (!kind || !UUID.test(raw)) throw new RefusedError('send {executionId} or {flowId}');
+    // Events name ids in lower case: a room named otherwise would never receive anything.
+    const id = raw.toLowerCase();
+    return { name: `${kind}:${id}`, id, kind };
+  }
+
+  /** The room, once the caller may read what it is about. Another tenant's id is answered like a missing one. */
+  async function readableRoom(principal: Principal, payload: unknown): Promise<string> {
+    const { name, id, kind } = roomName(payload);
     const row =
-      typeof executionId === 'string'
+      kind === 'execution'
         ? await deps.models.Execution.findByPk(id, { attributes: ['subaccountId'] })
         : await deps.models.Flow.findByPk(id, { attributes: ['subaccountId'] });
-    // Another tenant's id is answered like a missing one.
-    if (!row) throw new Error('not found');
+    if (!row) throw new RefusedError('not found');
     await deps.tenancy.subaccount(principal, row.subaccountId, 'read').catch(() => {
-      throw new Error('not found');
+      throw new RefusedError('not found');
     });
-    return typeof executionId === 'string' ? `execution:${id}` : `flow:${id}`;
+    return name;
   }
 
   io.on('connection', (socket) => {
-    const principal = socket.data.principal as Principal;
-    for (const [event, join] of [
-      ['subscribe', true],
-      ['unsubscribe', false],
-    ] as const) {
-      socket.on(event, (payload: unknown, ack?: Ack) => {
-        const reply: Ack = typeof ack === 'function' ? ack : () => undefined;
-        room(principal, payload)
-          .then(async (name) => {
-            if (join) await socket.join(name);
-            else await socket.leave(name);
-            reply({ ok: true });
-          })
-          .catch((err: Error) => reply({ ok: false, error: err.message }));
-      });
-    }
+    const answer = (ack: unknown): Ack => (typeof ack === 'function' ? (ack as Ack) : () => undefined);
+    const refuse = (reply: Ack) => (err: unknown) => {
+      if (!(err instanceof RefusedError)) deps.logger.warn({ err }, 'socket subscription failed');
+      reply({ ok: false, error: err instanceof RefusedError ? err.message : 'could not subscribe, try again' });
+    };
+
+    socket.on('subscribe', (payload: unknown, ack?: Ack) => {
+      const reply = answer(ack);
+      // The credential is checked on every subscribe: a logout or a removed membership takes effect at once.
+      principalFromToken(deps.models, socket.data.token as string)
+        .then(async (principal) => {
+          if (!principal) {
+            reply({ ok: false, error: 'unauthorized: the token is no longer valid' });
+            setImmediate(() => socket.disconnect(true));
+            return;
+          }
+          await socket.join(await readableRoom(principal, payload));
+          reply({ ok: true });
+        })
+        .catch(refuse(reply));
+    });
+
+    // Leaving needs no permission (and must work for a flow deleted meanwhile).
+    socket.on('unsubscribe', (payload: unknown, ack?: Ack) => {
+      const reply = answer(ack);
+      Promise.resolve()
+        .then(() => socket.leave(roomName(payload).name))
+        .then(() => reply({ ok: true }))
+        .catch(refuse(reply));
+    });
   });
 
   deps.bus.on((event) => {

@@ -64,8 +64,13 @@ export class Executor {
     try {
       await this.drive(execution, controller.signal);
     } catch (err) {
-      // The lease is left to expire: recovery resumes the execution from its committed steps.
       this.deps.logger.error({ err, executionId }, 'execution interrupted');
+      // A fault that repeats on every attempt must not loop through recovery forever: record it. If even
+      // that write fails (database down), the lease expires and recovery resumes from committed steps.
+      const error = { message: `The engine could not run this execution: ${(err as Error).message}`, code: 'engine_error', retryable: false };
+      if (await store.save(executionId, [], { status: 'failed', error }).catch(() => false)) {
+        this.emit(execution, 'execution.finished', 'failed', { error });
+      }
     } finally {
       clearInterval(renew);
       this.running.delete(executionId);

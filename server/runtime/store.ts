@@ -134,7 +134,7 @@ export class ExecutionStore {
         createdAt: now,
         updatedAt: now,
       })),
-      { transaction, updateOnDuplicate: ['status', 'attempt', 'outputs', 'error', 'logs', 'wait', 'startedAt', 'finishedAt', 'updatedAt'] },
+      { transaction, conflictAttributes: ['executionId', 'nodeId'], updateOnDuplicate: ['status', 'attempt', 'outputs', 'error', 'logs', 'wait', 'startedAt', 'finishedAt', 'updatedAt'] },
     );
   }
 

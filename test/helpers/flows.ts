@@ -1,4 +1,4 @@
-import type { TestServer } from './server.js';
+import type { Client } from './story.js';
 
 export interface Graph {
   nodes: { id: string; type: string; config?: Record<string, unknown>; retry?: unknown; timeoutMs?: number }[];
@@ -6,7 +6,7 @@ export interface Graph {
 }
 
 export interface Workspace {
-  server: TestServer;
+  server: Client;
   token: string;
   sid: string;
 }

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = `${ROOT}node_modules/tsx/dist/cli.mjs`;
 
 export interface Spawned {
   child: ChildProcess;
@@ -14,7 +13,8 @@ export interface Spawned {
 
 /** Runs `server/cli.ts` as its own process, the way `npm run switchboard` does. */
 export function spawnCli(args: string[], env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, [TSX, 'server/cli.ts', ...args], {
+  // Node itself runs the server (tsx only as a loader), so a signal reaches the server and not a wrapper.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { TestServer } from './server.js';
 
+/** Anything that can send API requests: an in-process test server or a spawned one. */
+export type Client = Pick<TestServer, 'request'>;
+
 export interface Agency {
   token: string;
   userId: string;
@@ -12,7 +15,7 @@ export interface Agency {
 export const uniqueEmail = (tag = 'user') => `${tag}-${randomBytes(4).toString('hex')}@example.com`;
 
 /** Registers a new agency and returns its owner's credentials. */
-export async function registerAgency(server: TestServer, agencyName = 'Acme Agency'): Promise<Agency> {
+export async function registerAgency(server: Client, agencyName = 'Acme Agency'): Promise<Agency> {
   const email = uniqueEmail('owner');
   const password = 'correct horse battery';
   const res = await server.request('POST', '/api/auth/register', { body: { email, password, agencyName } });
@@ -20,14 +23,14 @@ export async function registerAgency(server: TestServer, agencyName = 'Acme Agen
   return { token: res.body.token, userId: res.body.user.id, agencyId: res.body.agency.id, email, password };
 }
 
-export async function createSubaccount(server: TestServer, token: string, name = 'Client A'): Promise<string> {
+export async function createSubaccount(server: Client, token: string, name = 'Client A'): Promise<string> {
   const res = await server.request('POST', '/api/subaccounts', { token, body: { name } });
   if (res.status !== 201) throw new Error(`create sub-account failed: ${res.status} ${res.text}`);
   return res.body.id;
 }
 
 /** Adds a user with a role (and sub-accounts) to the agency and signs them in. */
-export async function addUser(server: TestServer, ownerToken: string, role: string, subaccountIds: string[] = []): Promise<string> {
+export async function addUser(server: Client, ownerToken: string, role: string, subaccountIds: string[] = []): Promise<string> {
   const email = uniqueEmail(role);
   const password = 'another long password';
   const created = await server.request('POST', '/api/users', { token: ownerToken, body: { email, password, role, subaccountIds } });

@@ -40,10 +40,23 @@ describe('command line', function () {
     const [, url] = await server.waitFor(/Switchboard listening on (http:\/\/[\d.:]+)/);
     const login = await send(url, 'POST', '/api/auth/login', { body: { email: 'boss@example.com', password: 'long enough' } });
     expect(login.status).to.equal(200);
-    // A request in flight when SIGTERM arrives is still answered.
-    const inFlight = send(url, 'GET', '/api/auth/me', { token: login.body.token });
+    // A request in flight when SIGTERM arrives is still answered: a run that waits for a 1 s delay.
+    const token = login.body.token;
+    const sid = (await send(url, 'POST', '/api/subaccounts', { token, body: { name: 'S' } })).body.id;
+    const graph = {
+      nodes: [
+        { id: 't', type: 'trigger.manual' },
+        { id: 'pause', type: 'logic.delay', config: { amount: 1, unit: 'seconds' } },
+      ],
+      edges: [{ source: 't', target: 'pause' }],
+    };
+    const flow = (await send(url, 'POST', `/api/subaccounts/${sid}/flows`, { token, body: { name: 'F', graph } })).body;
+    const inFlight = send(url, 'POST', `/api/subaccounts/${sid}/flows/${flow.id}/run?wait=true`, { token, body: {} });
+    await new Promise((r) => setTimeout(r, 300));
     server.child.kill('SIGTERM');
-    expect((await inFlight).status).to.equal(200);
+    const answer = await inFlight;
+    expect(answer.status).to.equal(200);
+    expect(answer.body.status).to.equal('succeeded');
     const { code } = await server.exited;
     expect(code).to.equal(0);
     expect(server.output()).to.include('"msg":"stopped"');

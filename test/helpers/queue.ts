@@ -1,0 +1,91 @@
+import { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
+import { loadConfig, type Config } from '../../server/config.js';
+import { createLogger } from '../../server/lib/logger.js';
+import { startWorker } from '../../server/worker.js';
+import type { DatabaseKind } from './databases.js';
+import { startServer, type TestServer } from './server.js';
+
+/** Queue-mode suites use Redis database 3 only, and flush it before they start. */
+export const QUEUE_REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379/3';
+
+export type TestWorker = Awaited<ReturnType<typeof startWorker>>;
+
+export interface QueueDeployment {
+  /** The web process: it accepts work and enqueues it, and runs nothing itself. */
+  server: TestServer;
+  workers: TestWorker[];
+  /** Starts one more worker (`npm run worker` on another machine). */
+  addWorker(): Promise<TestWorker>;
+  /** Executions waiting in the BullMQ queue, as `/metrics` reports them. */
+  queueDepth(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function flushQueueRedis(): Promise<void> {
+  const redis = new Redis(QUEUE_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    await redis.flushdb();
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A worker's config: the same storage, Redis and encryption key as the web process it serves. */
+export function workerConfig(web: Config): Config {
+  return loadConfig({
+    DATA_DIR: web.dataDir,
+    ...(web.databaseUrl ? { DATABASE_URL: web.databaseUrl } : {}),
+    REDIS_URL: web.redisUrl!,
+    EXECUTION_MODE: 'queue',
+    ENCRYPTION_KEY: web.encryptionKey.toString('hex'),
+    LOG_LEVEL: web.logLevel,
+  });
+}
+
+/** Starts a worker in this process, its logs going to the web server's log list. */
+export function startTestWorker(server: TestServer): Promise<TestWorker> {
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      server.logs.push(String(chunk));
+      done();
+    },
+  });
+  const config = workerConfig(server.app.config);
+  return startWorker(config, { logger: createLogger(config.logLevel, sink) });
+}
+
+/** `npm start` plus `npm run worker` × n, in queue mode on a freshly flushed Redis database. */
+export async function startQueueDeployment(kind: DatabaseKind, workerCount: number): Promise<QueueDeployment> {
+  await flushQueueRedis();
+  const server = await startServer(kind, { EXECUTION_MODE: 'queue', REDIS_URL: QUEUE_REDIS_URL });
+  const workers: TestWorker[] = [];
+  try {
+    for (let i = 0; i < workerCount; i++) workers.push(await startTestWorker(server));
+  } catch (err) {
+    await Promise.all(workers.map((w) => w.close()));
+    await server.close();
+    throw err;
+  }
+  return {
+    server,
+    workers,
+    async addWorker() {
+      const worker = await startTestWorker(server);
+      workers.push(worker);
+      return worker;
+    },
+    async queueDepth() {
+      const metrics = await server.request('GET', '/metrics');
+      const depth = /^switchboard_queue_depth (\d+)$/m.exec(metrics.text);
+      if (!depth) throw new Error(`no switchboard_queue_depth in /metrics:\n${metrics.text}`);
+      return Number(depth[1]);
+    },
+    async close() {
+      // Workers first, so nothing is mid-run when the web process drops the database.
+      await Promise.all(workers.map((w) => w.close()));
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,161 @@
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { databaseKinds, type TestDatabase } from '../helpers/databases.js';
+import { createFlow, getExecution, stepOf, waitForStatus, type Workspace } from '../helpers/flows.js';
+import { spawnCli, type Spawned } from '../helpers/process.js';
+import { send } from '../helpers/server.js';
+import { createSubaccount, registerAgency, type Client } from '../helpers/story.js';
+import { json, startTarget, type Target } from '../helpers/target.js';
+
+/** A Switchboard in its own process, so it can be killed with SIGKILL and started again on the same data. */
+class ServerProcess {
+  private process?: Spawned;
+  url = '';
+  constructor(private readonly env: Record<string, string>) {}
+
+  async start(): Promise<void> {
+    this.process = spawnCli(['start'], this.env);
+    this.url = (await this.process.waitFor(/Switchboard listening on (http:\/\/[\d.:]+)/))[1];
+  }
+
+  async kill(): Promise<void> {
+    this.process?.child.kill('SIGKILL');
+    await this.process?.exited;
+  }
+
+  client(): Client {
+    return { request: (method, path, options) => send(this.url, method, path, options) };
+  }
+}
+
+for (const kind of databaseKinds) {
+  describe(`durability across kill -9 (${kind.name})`, function () {
+    this.timeout(90_000);
+    let database: TestDatabase;
+    let target: Target;
+    let server: ServerProcess;
+    let ws: Workspace;
+
+    before(async () => {
+      database = await kind.create();
+      target = await startTarget();
+      server = new ServerProcess({
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-kill-')),
+        ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        ALLOW_PRIVATE_NETWORK: 'true',
+        EXECUTION_LEASE_SECONDS: '2',
+        ...(database.url ? { DATABASE_URL: database.url } : {}),
+      });
+      await server.start();
+      const client = server.client();
+      const agency = await registerAgency(client);
+      ws = { server: client, token: agency.token, sid: await createSubaccount(client, agency.token) };
+    });
+    after(async () => {
+      await server?.kill();
+      await target?.close();
+      await database?.drop();
+    });
+
+    async function restart(): Promise<void> {
+      await server.kill();
+      await server.start();
+      ws.server = server.client();
+    }
+
+    it('resumes an execution killed in the middle of a step, keeping finished steps and not running them again', async () => {
+      let slowCalls = 0;
+      target.route('/first', (_req, res, hit) => json(res, 200, { first: hit }));
+      target.route('/slow', (_req, res) => {
+        slowCalls++;
+        setTimeout(() => json(res, 200, { slow: slowCalls }), slowCalls === 1 ? 30_000 : 10);
+      });
+      const flow = await createFlow(ws, {
+        nodes: [
+          { id: 't', type: 'trigger.manual' },
+          { id: 'first', type: 'http.request', config: { url: `${target.url}/first` } },
+          { id: 'slow', type: 'http.request', config: { url: `${target.url}/slow` } },
+          { id: 'last', type: 'logic.set', config: { value: { first: '{{ $node.first.body.first }}', slow: '{{ $json.body.slow }}' } } },
+        ],
+        edges: [
+          { source: 't', target: 'first' },
+          { source: 'first', target: 'slow' },
+          { source: 'slow', target: 'last' },
+        ],
+      });
+      const run = await ws.server.request('POST', `/api/subaccounts/${ws.sid}/flows/${flow.id}/run`, { token: ws.token, body: {} });
+      const deadline = Date.now() + 10_000;
+      while (slowCalls === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(slowCalls).to.equal(1);
+      const before = await getExecution(ws, run.body.executionId);
+      expect(before.status).to.equal('running');
+      const firstBefore = stepOf(before, 'first');
+
+      await restart();
+      const after = await waitForStatus(ws, run.body.executionId, ['succeeded', 'failed'], 30_000);
+      expect(after.status).to.equal('succeeded');
+      expect(target.hits.get('/first')).to.equal(1, 'a finished step is not run again');
+      expect(stepOf(after, 'first')).to.deep.equal(firstBefore);
+      expect(stepOf(after, 'last').output).to.deep.equal({ first: 1, slow: 2 });
+    });
+
+    it('resumes an execution killed while it waits in a delay, after the delay', async () => {
+      target.route('/before', (_req, res, hit) => json(res, 200, { before: hit }));
+      target.route('/after', (_req, res, hit) => json(res, 200, { after: hit }));
+      const flow = await createFlow(ws, {
+        nodes: [
+          { id: 't', type: 'trigger.manual' },
+          { id: 'before', type: 'http.request', config: { url: `${target.url}/before` } },
+          { id: 'pause', type: 'logic.delay', config: { amount: 3, unit: 'seconds' } },
+          { id: 'after', type: 'http.request', config: { url: `${target.url}/after` } },
+        ],
+        edges: [
+          { source: 't', target: 'before' },
+          { source: 'before', target: 'pause' },
+          { source: 'pause', target: 'after' },
+        ],
+      });
+      const run = await ws.server.request('POST', `/api/subaccounts/${ws.sid}/flows/${flow.id}/run`, { token: ws.token, body: {} });
+      const waiting = await waitForStatus(ws, run.body.executionId, ['waiting']);
+      expect(stepOf(waiting, 'pause').status).to.equal('waiting');
+      await server.kill();
+      await new Promise((r) => setTimeout(r, 3500));
+      await server.start();
+      ws.server = server.client();
+      const done = await waitForStatus(ws, run.body.executionId, ['succeeded', 'failed'], 30_000);
+      expect(done.status).to.equal('succeeded');
+      expect(target.hits.get('/before')).to.equal(1);
+      expect(target.hits.get('/after')).to.equal(1);
+      expect(stepOf(done, 'pause').status).to.equal('succeeded');
+    });
+
+    it('keeps and runs a webhook that was answered just before the kill', async () => {
+      const flow = await createFlow(ws, {
+        nodes: [
+          { id: 'hook', type: 'trigger.webhook' },
+          { id: 'pause', type: 'logic.delay', config: { amount: 1, unit: 'seconds' } },
+          { id: 'done', type: 'logic.set', config: { value: '{{ $trigger.body.n }}' } },
+        ],
+        edges: [
+          { source: 'hook', target: 'pause' },
+          { source: 'pause', target: 'done' },
+        ],
+      });
+      await ws.server.request('POST', `/api/subaccounts/${ws.sid}/flows/${flow.id}/activate`, { token: ws.token });
+      const path = new URL(flow.triggers[0].url!).pathname;
+      const answers = await Promise.all([1, 2, 3, 4, 5].map((n) => ws.server.request('POST', path, { body: { n } })));
+      expect(answers.every((a) => a.status === 202)).to.equal(true);
+      await restart();
+      for (const [i, answer] of answers.entries()) {
+        const done = await waitForStatus(ws, answer.body.executionId, ['succeeded', 'failed'], 30_000);
+        expect(done.status).to.equal('succeeded');
+        expect(stepOf(done, 'done').output).to.equal(i + 1);
+      }
+    });
+  });
+}
