@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Sequelize } from 'sequelize';
+import { Sequelize, Transaction } from 'sequelize';
 import type { Config } from '../config.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -22,6 +22,9 @@ export function createSequelize(config: Pick<Config, 'databaseUrl' | 'dataDir'>)
     // SQLite has one writer: a single pooled connection avoids SQLITE_BUSY between our own connections.
     pool: { max: 1, min: 1, idle: 60_000 },
     retry: { max: 5, match: [/SQLITE_BUSY/] },
+    // Sequelize gives each SQLite transaction its own connection; a deferred transaction that reads and
+    // then writes cannot wait for another writer (SQLITE_BUSY at once), an immediate one queues instead.
+    transactionType: Transaction.TYPES.IMMEDIATE,
   });
   sequelize.addHook('afterConnect', async (connection) => {
     const db = connection as { run(sql: string, cb: (err: Error | null) => void): void };

@@ -53,15 +53,17 @@ export async function send<T = any>(baseUrl: string, method: string, path: strin
   return { status: res.status, body: parsed as T, headers: res.headers, text };
 }
 
-/** A whole Switchboard on a random port with its own data directory and database. */
-export async function startServer(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestServer> {
-  const database = await kind.create();
-  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
+/** A whole Switchboard on a random port with its own data directory and database (or another's, to act as a second process). */
+export async function startServer(kind: DatabaseKind, env: Record<string, string> = {}, shareStorageWith?: TestServer): Promise<TestServer> {
+  // A sibling shares the first server's storage, as a second process of one installation would.
+  const shared = shareStorageWith?.app.config;
+  const database = shared ? { url: shared.databaseUrl ?? undefined, drop: async () => undefined } : await kind.create();
+  const dataDir = shared ? shared.dataDir : mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
     PORT: '0',
     HOST: '127.0.0.1',
-    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    ENCRYPTION_KEY: shared ? shared.encryptionKey.toString('hex') : randomBytes(32).toString('hex'),
     LOG_LEVEL: 'info',
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     ...env,
@@ -84,7 +86,7 @@ export async function startServer(kind: DatabaseKind, env: Record<string, string
     async close() {
       await app.close();
       await database.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!shared) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
