@@ -76,7 +76,14 @@ export interface NodeDefinition<Config = unknown> {
   outputsDescription?: string;
   /** A trigger starts flows; its run() shapes the trigger payload into its output. */
   trigger?: boolean;
+  /**
+   * A loop: `run` emits the list on `port`; the engine runs the nodes reachable from that port once per
+   * element and then emits the collected results on `donePort`.
+   */
+  loop?: { port: string; donePort: string; concurrency(config: Config): number; continueOnError(config: Config): boolean };
   integration?: string;
+  /** The node may park the execution (delay, approval): not allowed inside a loop's branch. */
+  waits?: boolean;
   /** Deterministic and side-effect free: the engine may run it without a commit of its own. */
   pure?: boolean;
   /** Config fields whose strings are left as written (not resolved before run), e.g. per-item templates. */

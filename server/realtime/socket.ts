@@ -36,10 +36,9 @@ export function attachRealtime(server: HttpServer, deps: { models: Models; tenan
   /** The room an id names (`execution:<id>` or `flow:<id>`), without looking it up. */
   function roomName(payload: unknown): { name: string; id: string; kind: 'execution' | 'flow' } {
     const { executionId, flowId } = (payload ?? {}) as { executionId?: unknown; flowId?: unknown };
-    const kind = typeof executionId === 'string' ? 'execution' : typeof flowId === 'string' ? 'flow' : null;
-    const raw = kind === 'execution' ? (executionId as string) : kind === 'flow' ? (flowId as string) : '';
-    if (!kind || !UUID.test(raw)) throw new RefusedError('send {executionId} or {flowId}');
-    // Events name ids in lower case: a room named otherwise would never receive anything.
+    const [kind, raw] = typeof executionId === 'string' ? (['execution', executionId] as const) : (['flow', flowId] as const);
+    if (typeof raw !== 'string' || !UUID.test(raw)) throw new RefusedError('send {executionId} or {flowId}');
+    // Events carry ids in lower case: a room named otherwise would never receive anything.
     const id = raw.toLowerCase();
     return { name: `${kind}:${id}`, id, kind };
   }
@@ -61,8 +60,8 @@ export function attachRealtime(server: HttpServer, deps: { models: Models; tenan
   io.on('connection', (socket) => {
     const answer = (ack: unknown): Ack => (typeof ack === 'function' ? (ack as Ack) : () => undefined);
     const refuse = (reply: Ack) => (err: unknown) => {
-      if (!(err instanceof RefusedError)) deps.logger.warn({ err }, 'socket subscription failed');
-      reply({ ok: false, error: err instanceof RefusedError ? err.message : 'could not subscribe, try again' });
+      if (!(err instanceof RefusedError)) deps.logger.warn({ err }, 'socket (un)subscribe failed');
+      reply({ ok: false, error: err instanceof RefusedError ? err.message : 'something went wrong on our side, try again' });
     };
 
     socket.on('subscribe', (payload: unknown, ack?: Ack) => {

@@ -2,8 +2,9 @@ import type { Logger } from 'pino';
 import type { ResumeEvent } from '../../nodes/contract.js';
 import type { ExecutionRow, ExecutionStatus, StepError } from '../db/models/runtime.js';
 import type { EventBus, ExecutionEvent, ExecutionEventType } from './events.js';
-import type { ExpressionScope } from './expressions.js';
 import type { CompiledFlow } from './graph.js';
+import { liveInput, nodeValue, scopeFor, skippedStep } from './inputs.js';
+import { runLoop } from './loop.js';
 import { CancelledError, runStep } from './step-runner.js';
 import type { ExecutionStore, StepState } from './store.js';
 
@@ -19,18 +20,6 @@ export interface ExecutorDeps {
   onFinished?(execution: ExecutionRow, status: ExecutionStatus, error: StepError | null): Promise<void>;
   /** Called when a step starts waiting (approvals are created here). */
   onWaiting?(execution: ExecutionRow, step: StepState): Promise<void>;
-}
-
-/** The value a settled step passes along a port, or undefined when that port did not fire. */
-const portValue = (step: StepState | undefined, port: string): unknown =>
-  step?.outputs && Object.prototype.hasOwnProperty.call(step.outputs, port) ? step.outputs[port] : undefined;
-const fired = (step: StepState | undefined, port: string): boolean =>
-  !!step?.outputs && Object.prototype.hasOwnProperty.call(step.outputs, port);
-
-/** What `$node.<id>` shows: the single fired port's value, or all of them keyed by port. */
-function nodeValue(step: StepState): unknown {
-  const ports = Object.keys(step.outputs ?? {});
-  return ports.length === 1 ? step.outputs![ports[0]] : step.outputs;
 }
 
 /**
@@ -159,11 +148,17 @@ export class Executor {
     for (const nodeId of flow.order) {
       const step = steps.get(nodeId);
       if (step && SETTLED.has(step.status)) continue;
+      if (flow.loopOf.has(nodeId)) continue; // run by its loop, once per element
       if (step?.status === 'waiting' && !this.resumeEvent(step)) continue;
       const parents = (flow.incoming.get(nodeId) ?? []).map((e) => steps.get(e.source));
       if (parents.every((p) => p && SETTLED.has(p.status))) ready.push(nodeId);
     }
     return ready;
+  }
+
+  /** A skipped loop skips its whole branch (the main walk never visits branch nodes). */
+  private skipLoopBody(flow: CompiledFlow, nodeId: string, record: (step: StepState) => void): void {
+    for (const member of flow.loopBodies.get(nodeId) ?? []) record(skippedStep(member));
   }
 
   private resumeEvent(step: StepState): ResumeEvent | null {
@@ -186,44 +181,58 @@ export class Executor {
   ): Promise<StepState | null> {
     const node = flow.nodes.get(nodeId)!;
     const definition = flow.definitions.get(nodeId)!;
-    const edges = flow.incoming.get(nodeId) ?? [];
-    const live = edges.filter((e) => fired(steps.get(e.source), e.sourcePort ?? 'main'));
     const isStart = definition.trigger && execution.trigger.nodeId === nodeId;
+    const { live, input: joined } = liveInput(flow, nodeId, steps);
     if (!isStart && !live.length) {
-      const skipped: StepState = { nodeId, status: 'skipped', attempt: 0, outputs: null, error: null, logs: [], wait: null, startedAt: null, finishedAt: new Date() };
+      const skipped = skippedStep(nodeId);
       record(skipped);
+      this.skipLoopBody(flow, nodeId, record);
       return skipped;
     }
-    const parents = [...new Set(live.map((e) => e.source))];
-    const input = isStart
-      ? execution.input
-      : parents.length === 1
-        ? portValue(steps.get(parents[0]), live.find((e) => e.source === parents[0])!.sourcePort ?? 'main')
-        : Object.fromEntries(parents.map((p) => [p, portValue(steps.get(p), live.find((e) => e.source === p)!.sourcePort ?? 'main')]));
+    const input = isStart ? execution.input : joined;
     const trigger = steps.get(execution.trigger.nodeId);
-    const scope: ExpressionScope = {
-      json: input,
-      trigger: isStart ? execution.input : trigger ? nodeValue(trigger) : undefined,
-      node: Object.fromEntries([...steps.values()].filter((s) => s.status === 'succeeded').map((s) => [s.nodeId, nodeValue(s)])),
-      execution: { id: execution.id, flowId: execution.flowId },
-    };
+    const triggerValue = isStart ? execution.input : trigger ? nodeValue(trigger) : undefined;
+    const scope = scopeFor(input, triggerValue, steps.values(), { id: execution.id, flowId: execution.flowId });
     const previous = steps.get(nodeId);
     const resume = previous?.status === 'waiting' ? (this.resumeEvent(previous) ?? undefined) : undefined;
     if (!definition.pure) await flush();
+    const base = {
+      execution: { id: execution.id, flowId: execution.flowId, subaccountId: execution.subaccountId },
+      signal,
+      allowPrivateNetwork: this.deps.allowPrivateNetwork,
+    };
     const step = await runStep({
+      ...base,
       node,
       definition,
       input,
       scope,
-      execution: { id: execution.id, flowId: execution.flowId, subaccountId: execution.subaccountId },
-      signal,
-      allowPrivateNetwork: this.deps.allowPrivateNetwork,
       resume,
       previous: resume ? previous : undefined,
       onAttempt: (attempt) => {
         if (!definition.pure) this.emit(execution, 'step.started', 'running', { nodeId, attempt });
       },
     });
+    if (definition.loop && step.status === 'succeeded') {
+      const outcome = await runLoop({
+        flow,
+        loopId: nodeId,
+        items: (step.outputs?.[definition.loop.port] as unknown[]) ?? [],
+        outer: steps,
+        trigger: triggerValue,
+        concurrency: definition.loop.concurrency(node.config as never),
+        continueOnError: definition.loop.continueOnError(node.config as never),
+        base,
+      });
+      for (const bodyStep of outcome.steps) record(bodyStep);
+      const succeeded = outcome.results.filter((r) => 'output' in r).length;
+      if (outcome.failure) {
+        const { index, nodeId: failedNode, ...error } = outcome.failure;
+        Object.assign(step, { status: 'failed', outputs: null, error: { ...error, message: `item ${index}: node "${failedNode}" failed: ${error.message}` } });
+      } else {
+        step.outputs = { [definition.loop.donePort]: { results: outcome.results, succeeded, failed: outcome.results.length - succeeded } };
+      }
+    }
     if (step.status === 'failed' && (flow.outgoing.get(nodeId) ?? []).some((e) => e.sourcePort === 'error')) {
       // A wired error port turns the failure into data for the error branch.
       step.outputs = { error: { ...step.error, nodeId, input } };

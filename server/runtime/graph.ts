@@ -49,6 +49,10 @@ export interface CompiledFlow {
   /** Node ids, parents before children. */
   order: string[];
   triggers: string[];
+  /** For each loop node, the nodes of its per-item branch (everything reachable from its loop port). */
+  loopBodies: Map<string, Set<string>>;
+  /** Which loop a node belongs to, if any. */
+  loopOf: Map<string, string>;
 }
 
 const portOf = (edge: FlowEdge): string => edge.sourcePort ?? 'main';
@@ -69,7 +73,46 @@ export function compileFlow(graph: FlowGraph, registry: NodeRegistry): CompiledF
   }
   const order = topologicalOrder(graph.nodes.map((n) => n.id), incoming, outgoing) ?? [];
   const triggers = graph.nodes.filter((n) => definitions.get(n.id)?.trigger).map((n) => n.id);
-  return { graph, nodes, definitions, incoming, outgoing, order, triggers };
+  const loopBodies = new Map<string, Set<string>>();
+  const loopOf = new Map<string, string>();
+  for (const [id, definition] of definitions) {
+    if (!definition.loop) continue;
+    const body = reachable((outgoing.get(id) ?? []).filter((e) => portOf(e) === definition.loop!.port).map((e) => e.target), outgoing);
+    loopBodies.set(id, body);
+    for (const member of body) if (!loopOf.has(member)) loopOf.set(member, id);
+  }
+  return { graph, nodes, definitions, incoming, outgoing, order, triggers, loopBodies, loopOf };
+}
+
+function reachable(start: string[], outgoing: Map<string, FlowEdge[]>): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...start];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const edge of outgoing.get(id) ?? []) stack.push(edge.target);
+  }
+  return seen;
+}
+
+/** A loop's branch must be self-contained: entered only through the loop port, with nothing that waits or loops again. */
+function loopProblems(compiled: CompiledFlow, base: string): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
+  for (const [loopId, body] of compiled.loopBodies) {
+    const port = compiled.definitions.get(loopId)!.loop!.port;
+    for (const member of body) {
+      const definition = compiled.definitions.get(member);
+      if (definition?.waits || definition?.loop) {
+        details.push({ path: `${base}/nodes`, message: `node "${member}" (${definition.title}) cannot run inside the "${port}" branch of loop "${loopId}"`, nodeId: member });
+      }
+      for (const edge of compiled.incoming.get(member) ?? []) {
+        const inside = body.has(edge.source) || (edge.source === loopId && portOf(edge) === port);
+        if (!inside) details.push({ path: `${base}/edges`, message: `node "${member}" is inside loop "${loopId}"’s "${port}" branch and cannot also be reached from "${edge.source}"`, nodeId: member });
+      }
+    }
+  }
+  return details;
 }
 
 /** Kahn's algorithm; null when the graph has a cycle. */
@@ -134,6 +177,7 @@ export function validateGraph(graph: FlowGraph, registry: NodeRegistry, base = '
   if (!details.some((d) => d.path.includes('/edges/'))) {
     const compiled = compileFlow(graph, registry);
     if (compiled.order.length !== graph.nodes.length) details.push({ path: `${base}/edges`, message: 'the graph has a cycle; flows must be acyclic' });
+    else details.push(...loopProblems(compiled, base));
   }
   if (!graph.nodes.some((n) => registry.get(n.type)?.trigger)) {
     details.push({ path: `${base}/nodes`, message: 'the flow has no trigger node; add one (manual, webhook, schedule…)' });

@@ -293,6 +293,97 @@ for (const kind of databaseKinds) {
       expect(stepOf(detail, 'note').output).to.deep.equal({ failed: failed.id, message: failed.error!.message });
     });
 
+    it('runs a forEach branch per element, bounded in concurrency, and collects results on done', async () => {
+      let inFlight = 0;
+      let peak = 0;
+      target.route('/enrich', (req, res) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        const id = new URL(req.url!, 'http://x').searchParams.get('id');
+        setTimeout(() => {
+          inFlight--;
+          json(res, 200, { id: Number(id), score: Number(id) * 10 });
+        }, 50);
+      });
+      const flow = await createFlow(ws, {
+        nodes: [
+          { id: 't', type: 'trigger.manual' },
+          { id: 'each', type: 'logic.forEach', config: { items: '{{ $json.contacts }}', concurrency: 2 } },
+          { id: 'call', type: 'http.request', config: { url: `${target.url}/enrich`, query: { id: '{{ $json.id }}' } } },
+          { id: 'pick', type: 'logic.set', config: { value: '{{ $json.body.score }}' } },
+          { id: 'sum', type: 'logic.set', config: { value: { total: '{{ $sum($json.results.output) }}', n: '{{ $json.succeeded }}' } } },
+        ],
+        edges: [
+          { source: 't', target: 'each' },
+          { source: 'each', sourcePort: 'item', target: 'call' },
+          { source: 'call', target: 'pick' },
+          { source: 'each', sourcePort: 'done', target: 'sum' },
+        ],
+      });
+      const contacts = [1, 2, 3, 4, 5].map((id) => ({ id }));
+      const execution = await runAndWait(ws, flow.id, { contacts });
+      expect(execution.status).to.equal('succeeded');
+      expect(peak).to.equal(2);
+      expect(stepOf(execution, 'sum').output).to.deep.equal({ total: 150, n: 5 });
+      expect(stepOf(execution, 'each').output.results.map((r: { output: number }) => r.output)).to.deep.equal([10, 20, 30, 40, 50]);
+      expect(stepOf(execution, 'pick').output).to.deep.equal([10, 20, 30, 40, 50]);
+    });
+
+    it('forEach failure policy: stop fails the loop, continue reports failed items', async () => {
+      target.route('/odd', (req, res) => {
+        const n = Number(new URL(req.url!, 'http://x').searchParams.get('n'));
+        if (n % 2) json(res, 422, { odd: n });
+        else json(res, 200, { even: n });
+      });
+      const graph = (onError: string) => ({
+        nodes: [
+          { id: 't', type: 'trigger.manual' },
+          { id: 'each', type: 'logic.forEach', config: { items: '{{ $json.n }}', onError } },
+          { id: 'call', type: 'http.request', config: { url: `${target.url}/odd`, query: { n: '{{ $json }}' } } },
+          { id: 'after', type: 'logic.set', config: { value: '{{ $json.failed }}' } },
+        ],
+        edges: [
+          { source: 't', target: 'each' },
+          { source: 'each', sourcePort: 'item', target: 'call' },
+          { source: 'each', sourcePort: 'done', target: 'after' },
+        ],
+      });
+      const stop = await runAndWait(ws, (await createFlow(ws, graph('stop'))).id, { n: [2, 3, 4] });
+      expect(stop.status).to.equal('failed');
+      expect(stepOf(stop, 'each').error!.message).to.include('item 1');
+      const cont = await runAndWait(ws, (await createFlow(ws, graph('continue'))).id, { n: [2, 3, 4] });
+      expect(cont.status).to.equal('succeeded');
+      expect(stepOf(cont, 'after').output).to.equal(1);
+      expect(stepOf(cont, 'each').output.results[1].error.message).to.include('422');
+    });
+
+    it('refuses a forEach branch that waits or is entered from outside', async () => {
+      const res = await server.request('POST', `/api/subaccounts/${ws.sid}/flows`, {
+        token: ws.token,
+        body: {
+          name: 'bad loop',
+          graph: {
+            nodes: [
+              { id: 't', type: 'trigger.manual' },
+              { id: 'each', type: 'logic.forEach', config: { items: '{{ $json.list }}' } },
+              { id: 'pause', type: 'logic.delay', config: { amount: 1, unit: 'seconds' } },
+              { id: 'side', type: 'logic.set', config: { value: 1 } },
+            ],
+            edges: [
+              { source: 't', target: 'each' },
+              { source: 'each', sourcePort: 'item', target: 'pause' },
+              { source: 'each', sourcePort: 'item', target: 'side' },
+              { source: 't', target: 'side' },
+            ],
+          },
+        },
+      });
+      expect(res.status).to.equal(400);
+      const messages = res.body.error.details.map((d: { message: string }) => d.message).join('\n');
+      expect(messages).to.include('"pause" (Delay) cannot run inside');
+      expect(messages).to.include('cannot also be reached from "t"');
+    });
+
     it('lists executions by flow and status with a cursor, and refuses bad filters', async () => {
       const flow = await createFlow(ws, { nodes: [{ id: 't', type: 'trigger.manual' }] });
       const ids: string[] = [];

@@ -7,6 +7,7 @@ export default defineNode<Config>({
   title: 'Approval',
   description: 'Waits for a person to approve or reject (GET …/approvals, POST …/approvals/:aid/decide), then passes its input on the matching port with the decision.',
   configSchema,
+  waits: true,
   outputs: ['approved', 'rejected'],
   run({ config }): WaitRequest {
     const approval: { title: string; description?: string } = { title: config.title };

@@ -9,6 +9,7 @@ export default defineNode<Config>({
   title: 'Delay',
   description: 'Waits for a duration or until a time, then passes its input on. The execution is parked while it waits: no process is held, and it survives restarts.',
   configSchema,
+  waits: true,
   outputs: ['main'],
   run({ config }) {
     const until = config.until ? Date.parse(config.until) : Date.now() + (config.amount ?? 0) * UNIT_MS[config.unit ?? 'seconds'];
