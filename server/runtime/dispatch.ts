@@ -75,7 +75,7 @@ export class QueueDispatcher implements Dispatcher {
 
   async enqueue(executionId: string): Promise<void> {
     // jobId = execution id: re-dispatching an execution whose job is still queued or active is a no-op.
-    await this.queue.add('run', { executionId }, { jobId: executionId, removeOnComplete: true, removeOnFail: 1000 });
+    await this.queue.add('run', { executionId }, { jobId: executionId, removeOnComplete: true, removeOnFail: true });
   }
 
   async depth(): Promise<number> {

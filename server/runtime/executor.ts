@@ -43,7 +43,11 @@ export class Executor {
 
   async run(executionId: string): Promise<void> {
     const { store } = this.deps;
-    const execution = await store.claim(executionId);
+    // A failed claim (database unavailable) is not the job's failure: recovery dispatches it again.
+    const execution = await store.claim(executionId).catch((err: unknown) => {
+      this.deps.logger.warn({ err, executionId }, 'could not claim execution; recovery will retry');
+      return null;
+    });
     if (!execution) return;
     const controller = new AbortController();
     this.running.set(executionId, controller);

@@ -6,8 +6,12 @@ import { startWorker } from '../../server/worker.js';
 import type { DatabaseKind } from './databases.js';
 import { startServer, type TestServer } from './server.js';
 
-/** Queue-mode suites use Redis database 3 only, and flush it before they start. */
-export const QUEUE_REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379/3';
+/** Queue-mode suites use database 3 of the test Redis only, and flush it before they start. */
+export const QUEUE_REDIS_URL = (() => {
+  const url = new URL(process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379');
+  url.pathname = '/3';
+  return url.toString();
+})();
 
 export type TestWorker = Awaited<ReturnType<typeof startWorker>>;
 
@@ -17,6 +21,8 @@ export interface QueueDeployment {
   workers: TestWorker[];
   /** Starts one more worker (`npm run worker` on another machine). */
   addWorker(): Promise<TestWorker>;
+  /** Starts workers until at least `count` run. */
+  ensureWorkers(count: number): Promise<void>;
   /** Executions waiting in the BullMQ queue, as `/metrics` reports them. */
   queueDepth(): Promise<number>;
   close(): Promise<void>;
@@ -61,20 +67,16 @@ export async function startQueueDeployment(kind: DatabaseKind, workerCount: numb
   await flushQueueRedis();
   const server = await startServer(kind, { EXECUTION_MODE: 'queue', REDIS_URL: QUEUE_REDIS_URL });
   const workers: TestWorker[] = [];
-  try {
-    for (let i = 0; i < workerCount; i++) workers.push(await startTestWorker(server));
-  } catch (err) {
-    await Promise.all(workers.map((w) => w.close()));
-    await server.close();
-    throw err;
-  }
-  return {
+  const deployment: QueueDeployment = {
     server,
     workers,
     async addWorker() {
       const worker = await startTestWorker(server);
       workers.push(worker);
       return worker;
+    },
+    async ensureWorkers(count) {
+      while (workers.length < count) await deployment.addWorker();
     },
     async queueDepth() {
       const metrics = await server.request('GET', '/metrics');
@@ -88,4 +90,11 @@ export async function startQueueDeployment(kind: DatabaseKind, workerCount: numb
       await server.close();
     },
   };
+  try {
+    await deployment.ensureWorkers(workerCount);
+  } catch (err) {
+    await deployment.close();
+    throw err;
+  }
+  return deployment;
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Graph } from './flows.js';
+import type { Graph, Workspace } from './flows.js';
 import { timeline, type LiveEvent } from './live.js';
 
 /**
@@ -23,6 +23,13 @@ export function vipFlow(trigger: Graph['nodes'][number] = { id: 'start', type: '
       { source: 'check', sourcePort: 'false', target: 'ignore' },
     ],
   };
+}
+
+/** Presses Run: a manual run that answers 202 at once; resolves with the execution id. */
+export async function startRun(ws: Workspace, flowId: string, input: unknown = {}): Promise<string> {
+  const res = await ws.server.request('POST', `/api/subaccounts/${ws.sid}/flows/${flowId}/run`, { token: ws.token, body: { input } });
+  if (res.status !== 202) throw new Error(`run failed: ${res.status} ${res.text}`);
+  return res.body.executionId;
 }
 
 /** A flow whose second node always fails. */
