@@ -19,7 +19,12 @@ export interface RuntimeOptions {
   leaseMs?: number;
   sweepMs?: number;
   allowPrivateNetwork?: boolean;
+  /** Days finished executions are kept; 0 keeps them forever. */
+  retentionDays?: number;
 }
+
+const PRUNE_EVERY_MS = 10 * 60_000;
+const PRUNE_BATCH = 1000;
 
 export interface StartRequest {
   flow: Pick<FlowRow, 'id' | 'subaccountId' | 'version'>;
@@ -253,10 +258,42 @@ export class Runtime {
     return rows.length;
   }
 
-  /** Sweeps now (recovery at start) and then on a timer. */
+  /**
+   * Deletes finished executions (with their steps and approvals) older than the retention, and webhook
+   * inbox rows past both the retention and the 24 h dedupe window. Batched so no delete holds locks long.
+   */
+  async prune(retentionDays = this.options.retentionDays ?? 0, now = new Date()): Promise<number> {
+    if (!retentionDays) return 0;
+    const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
+    let removed = 0;
+    for (;;) {
+      const old = await this.models.Execution.findAll({
+        attributes: ['id'],
+        where: { status: { [Op.in]: FINAL_STATUSES as ExecutionStatus[] }, finishedAt: { [Op.lt]: cutoff } },
+        limit: PRUNE_BATCH,
+      });
+      if (!old.length) break;
+      removed += await this.models.Execution.destroy({ where: { id: { [Op.in]: old.map((e) => e.id) } } });
+    }
+    const inboxCutoff = new Date(Math.min(cutoff.getTime(), now.getTime() - 86_400_000));
+    await this.models.WebhookEvent.destroy({ where: { createdAt: { [Op.lt]: inboxCutoff } } });
+    return removed;
+  }
+
+  /** Sweeps now (recovery at start) and then on a timer; prunes old executions every ten minutes. */
   startSweeper(): void {
-    const tick = () =>
-      this.sweep().catch((err: unknown) => this.options.logger.error({ err }, 'recovery sweep failed'));
+    let lastPrune = 0;
+    const tick = async () => {
+      try {
+        await this.sweep();
+        if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
+          lastPrune = Date.now();
+          await this.prune();
+        }
+      } catch (err) {
+        this.options.logger.error({ err }, 'recovery sweep failed');
+      }
+    };
     void tick();
     this.sweeper = setInterval(tick, this.options.sweepMs ?? 2_000);
     this.sweeper.unref();

@@ -13,7 +13,7 @@ const ON_COMPLETED_WAIT_MS = 30_000;
 interface WebhookConfig {
   methods?: string[];
   respond?: 'onReceived' | 'onCompleted';
-  signature?: { secret?: string; header: string; prefix?: string; encoding?: 'hex' | 'base64' };
+  signature?: { secret: string; header: string; prefix?: string; encoding?: 'hex' | 'base64' };
   idempotency?: { bodyPath?: string };
 }
 
@@ -75,7 +75,7 @@ export function webhookRoutes(models: Models, runtime: Runtime): Router {
       throw new HttpError(405, 'method_not_allowed', `This webhook accepts ${config.methods.join(', ')}.`);
     }
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (config.signature?.secret && !verifySignature({ ...config.signature, secret: config.signature.secret }, raw, req.headers)) {
+    if (config.signature && !verifySignature(config.signature, raw, req.headers)) {
       throw unauthorized(`The ${config.signature.header} signature is missing or does not match.`);
     }
     const body = parseBody(req, raw);

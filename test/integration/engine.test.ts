@@ -384,6 +384,20 @@ for (const kind of databaseKinds) {
       expect(messages).to.include('cannot also be reached from "t"');
     });
 
+    it('prunes finished executions older than the retention, keeping recent and unfinished ones', async () => {
+      const flow = await createFlow(ws, { nodes: [{ id: 't', type: 'trigger.manual' }] });
+      const old = await runAndWait(ws, flow.id);
+      const recent = await runAndWait(ws, flow.id);
+      const { Execution, Step } = server.app.models;
+      await Execution.update({ finishedAt: new Date(Date.now() - 3 * 86_400_000) }, { where: { id: old.id } });
+      const removed = await server.app.runtime.prune(2);
+      expect(removed).to.be.greaterThanOrEqual(1);
+      expect(await Execution.findByPk(old.id)).to.equal(null);
+      expect(await Step.count({ where: { executionId: old.id } })).to.equal(0);
+      expect(await Execution.findByPk(recent.id)).to.not.equal(null);
+      expect(await server.app.runtime.prune(0)).to.equal(0, 'retention 0 keeps everything');
+    });
+
     it('lists executions by flow and status with a cursor, and refuses bad filters', async () => {
       const flow = await createFlow(ws, { nodes: [{ id: 't', type: 'trigger.manual' }] });
       const ids: string[] = [];

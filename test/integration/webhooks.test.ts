@@ -94,6 +94,15 @@ for (const kind of databaseKinds) {
       expect(ok.status).to.equal(202);
     });
 
+    it('refuses a signature check without a secret at save time', async () => {
+      const res = await server.request('POST', `/api/subaccounts/${ws.sid}/flows`, {
+        token: ws.token,
+        body: { name: 'unsigned', graph: hookFlow({ signature: { header: 'X-Signature' } }) },
+      });
+      expect(res.status).to.equal(400);
+      expect(res.body.error.details.map((d: { path: string }) => d.path)).to.include('/graph/nodes/0/config/signature/secret');
+    });
+
     it('answers a repeated Idempotency-Key with the first answer and starts nothing', async () => {
       const path = await hook();
       const first = await server.request('POST', path, { body: { n: 1 }, headers: { 'idempotency-key': 'evt-1' } });

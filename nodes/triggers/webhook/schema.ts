@@ -15,10 +15,9 @@ export const configSchema = {
     signature: {
       type: 'object',
       additionalProperties: false,
-      required: ['header'],
+      required: ['header', 'secret'],
       properties: {
-        secret: { type: 'string', minLength: 1, 'x-secret': true, description: 'Shared secret (or use an integration).' },
-        integrationId: { type: 'string', format: 'uuid', description: 'A webhook-secret integration holding the secret.' },
+        secret: { type: 'string', minLength: 1, 'x-secret': true, description: 'The shared secret the sender signs with.' },
         header: { type: 'string', minLength: 1, maxLength: 100, description: 'Header carrying the signature, e.g. X-Signature.' },
         prefix: { type: 'string', maxLength: 50, default: '', description: 'Text before the hex digest, e.g. "sha256=".' },
         encoding: { type: 'string', enum: ['hex', 'base64'], default: 'hex' },
