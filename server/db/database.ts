@@ -29,36 +29,49 @@ export function createSequelize(config: Pick<Config, 'databaseUrl' | 'dataDir'>)
 }
 
 type SqliteConnection = { run(sql: string, cb: (err: Error | null) => void): void };
-type ConnectionManager = { getConnection(options?: unknown): Promise<SqliteConnection> };
+type ConnectionManager = {
+  getConnection(options?: { uuid?: string }): Promise<SqliteConnection>;
+  releaseConnection(connection: SqliteConnection): void;
+};
+type Query = (sql: unknown, options?: { transaction?: unknown }) => Promise<unknown>;
 
 const pragma = (db: SqliteConnection, sql: string) =>
   new Promise<void>((resolve, reject) => db.run(`PRAGMA ${sql}`, (err) => (err ? reject(err) : resolve())));
 
+/** Runs tasks one after another. */
+function serialQueue() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const run = tail.then(task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
 /**
- * Sequelize's SQLite driver opens a new connection per transaction and runs no connect hooks, so the
- * settings every connection needs (wait for the lock instead of failing, WAL, NORMAL sync) are applied
- * here; and transactions of one process are run one at a time: SQLite has a single writer anyway, and
- * queueing in memory is cheaper than contending for the file lock.
+ * SQLite has one writer, and Sequelize's driver would open a fresh connection (with none of our settings)
+ * per transaction, which then contend for the file lock. Instead each process uses one tuned connection
+ * and runs its statements one at a time: a transaction holds the queue from BEGIN to COMMIT (its own
+ * statements carry it and pass), everything else waits its turn. Other processes on the same file wait
+ * for the lock under busy_timeout.
  */
 function tuneSqlite(sequelize: Sequelize): void {
   const manager = (sequelize as unknown as { connectionManager: ConnectionManager }).connectionManager;
   const open = manager.getConnection.bind(manager);
-  const tuned = new WeakSet<SqliteConnection>();
-  manager.getConnection = async (options?: unknown) => {
-    const connection = await open(options);
-    if (!tuned.has(connection)) {
-      tuned.add(connection);
+  let shared: Promise<SqliteConnection> | undefined;
+  manager.getConnection = () =>
+    (shared ??= open({ uuid: 'default' }).then(async (connection) => {
       for (const setting of ['busy_timeout = 15000', 'journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON']) await pragma(connection, setting);
-    }
-    return connection;
-  };
-  let queue: Promise<unknown> = Promise.resolve();
-  const transaction = sequelize.transaction.bind(sequelize) as (...args: unknown[]) => Promise<unknown>;
-  (sequelize as unknown as { transaction: (...args: unknown[]) => Promise<unknown> }).transaction = (...args: unknown[]) => {
-    const run = queue.then(() => transaction(...args));
-    queue = run.catch(() => undefined);
-    return run;
-  };
+      return connection;
+    }));
+  // The one connection lives until sequelize.close(); a finished transaction must not close it.
+  manager.releaseConnection = () => undefined;
+  const serial = serialQueue();
+  const target = sequelize as unknown as { query: Query; transaction: (...args: unknown[]) => Promise<unknown> };
+  const query = target.query.bind(sequelize);
+  const transaction = target.transaction.bind(sequelize);
+  target.query = (sql, options) => (options?.transaction ? query(sql, options) : serial(() => query(sql, options)));
+  target.transaction = (...args) => serial(() => transaction(...args));
 }
 
 export function dialectOf(sequelize: Sequelize): Dialect {
