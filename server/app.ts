@@ -23,6 +23,7 @@ import type { EventBus } from './runtime/events.js';
 import type { Runtime } from './runtime/runtime.js';
 import { startRuntime, type RuntimeTuning } from './runtime/services.js';
 import { registerRuntimeMetrics } from './runtime/metrics.js';
+import { WebhookInbox } from './webhooks/inbox.js';
 import { webhookRoutes } from './webhooks/intake.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { createPassport } from './auth/passport.js';
@@ -93,11 +94,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   userRoutes(api, models);
   apiKeyRoutes(api, models);
   nodeRoutes(api, registry);
-  flowRoutes(api, { models, registry, runtime, publicUrl: config.publicUrl });
+  const inbox = new WebhookInbox(models);
+  flowRoutes(api, { models, registry, runtime, publicUrl: config.publicUrl, onFlowChanged: () => inbox.forget() });
   executionRoutes(api, models, runtime);
   approvalRoutes(api, models, runtime);
 
-  app.use(webhookRoutes(models, runtime));
+  app.use(webhookRoutes(inbox, runtime));
 
   app.use('/api', requireJson, express.json({ limit: JSON_LIMIT, strict: false }));
   app.get('/api/openapi.json', (_req, res) => {

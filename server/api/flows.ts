@@ -18,11 +18,14 @@ export interface FlowDeps {
   registry: NodeRegistry;
   runtime: Runtime;
   publicUrl: string;
+  /** Called after a flow's graph, state or existence changed (webhook intake drops its cache). */
+  onFlowChanged?(): void;
 }
 
 export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
   const { models, registry, runtime } = deps;
   const base = '/api/subaccounts/:sid/flows';
+  const changed = () => deps.onFlowChanged?.();
 
   const presentTrigger = (t: TriggerRow) => ({
     nodeId: t.nodeId,
@@ -132,12 +135,14 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
       );
       if (changed) await syncTriggers(models, flow, graph, registry, transaction);
     });
+    deps.onFlowChanged?.();
     return present(flow);
   });
 
   api.add({ method: 'delete', path: `${base}/:fid`, summary: 'Delete a flow with its versions and executions', tag: 'flows', status: 204 }, async (req) => {
     const flow = await findFlow(req);
     await flow.destroy();
+    changed();
   });
 
   api.add({ method: 'get', path: `${base}/:fid/versions`, summary: 'List a flow’s immutable versions', tag: 'flows' }, async (req) => {
@@ -154,6 +159,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
         const version = await models.FlowVersion.findOne({ where: { flowId: flow.id, version: flow.version }, transaction });
         await syncTriggers(models, flow, version!.graph, registry, transaction);
       });
+      changed();
       return present(flow);
     });
   }

@@ -1,10 +1,12 @@
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { ExecutionData } from '../db/models/runtime.js';
 
 /** Where executions go to be run: in this process (inline) or to BullMQ workers (queue). */
 export interface Dispatcher {
-  enqueue(executionId: string): Promise<void>;
+  /** `fresh`: the execution as this process just created it; an inline run uses it instead of reading it back. */
+  enqueue(executionId: string, fresh?: ExecutionData): Promise<void>;
   /** Executions waiting for a slot, for /metrics and /health. */
   depth(): Promise<number>;
   close(): Promise<void>;
@@ -16,19 +18,19 @@ export interface Dispatcher {
  */
 export class InlineDispatcher implements Dispatcher {
   private readonly waiting: string[] = [];
-  private readonly known = new Set<string>();
+  private readonly known = new Map<string, ExecutionData | undefined>();
   private active = 0;
   private closed = false;
 
   constructor(
-    private readonly run: (executionId: string) => Promise<void>,
+    private readonly run: (executionId: string, fresh?: ExecutionData) => Promise<void>,
     private readonly concurrency: number,
     private readonly logger: Logger,
   ) {}
 
-  async enqueue(executionId: string): Promise<void> {
+  async enqueue(executionId: string, fresh?: ExecutionData): Promise<void> {
     if (this.closed || this.known.has(executionId)) return;
-    this.known.add(executionId);
+    this.known.set(executionId, fresh);
     this.waiting.push(executionId);
     this.pump();
   }
@@ -37,7 +39,7 @@ export class InlineDispatcher implements Dispatcher {
     while (!this.closed && this.active < this.concurrency && this.waiting.length) {
       const id = this.waiting.shift()!;
       this.active++;
-      this.run(id)
+      this.run(id, this.known.get(id))
         .catch((err: unknown) => this.logger.error({ err, executionId: id }, 'execution run failed'))
         .finally(() => {
           this.active--;

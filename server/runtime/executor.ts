@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ResumeEvent } from '../../nodes/contract.js';
-import type { ExecutionRow, ExecutionStatus, StepError } from '../db/models/runtime.js';
+import type { ExecutionData, ExecutionStatus, StepError } from '../db/models/runtime.js';
 import type { EventBus, ExecutionEvent, ExecutionEventType } from './events.js';
 import type { CompiledFlow } from './graph.js';
 import { liveInput, nodeValue, scopeFor, skippedStep } from './inputs.js';
@@ -17,9 +17,9 @@ export interface ExecutorDeps {
   allowPrivateNetwork: boolean;
   loadFlow(flowId: string, version: number): Promise<CompiledFlow>;
   /** Called when an execution reaches a final state (error flows, waiters in other modules). */
-  onFinished?(execution: ExecutionRow, status: ExecutionStatus, error: StepError | null): Promise<void>;
+  onFinished?(execution: ExecutionData, status: ExecutionStatus, error: StepError | null): Promise<void>;
   /** Called when a step starts waiting (approvals are created here). */
-  onWaiting?(execution: ExecutionRow, step: StepState): Promise<void>;
+  onWaiting?(execution: ExecutionData, step: StepState): Promise<void>;
 }
 
 /**
@@ -41,10 +41,11 @@ export class Executor {
     return this.running.size;
   }
 
-  async run(executionId: string): Promise<void> {
+  /** `fresh`: the execution as this process just created it (no steps yet), which saves two reads. */
+  async run(executionId: string, fresh?: ExecutionData): Promise<void> {
     const { store } = this.deps;
     // A failed claim (database unavailable) is not the job's failure: recovery dispatches it again.
-    const execution = await store.claim(executionId).catch((err: unknown) => {
+    const execution = await store.claim(executionId, fresh).catch((err: unknown) => {
       this.deps.logger.warn({ err, executionId }, 'could not claim execution; recovery will retry');
       return null;
     });
@@ -55,7 +56,7 @@ export class Executor {
       store.renew(executionId).catch((err: unknown) => this.deps.logger.warn({ err, executionId }, 'lease renewal failed'));
     }, Math.max(1000, store.leaseMs / 3));
     try {
-      await this.drive(execution, controller.signal);
+      await this.drive(execution, controller.signal, !!fresh);
     } catch (err) {
       this.deps.logger.error({ err, executionId }, 'execution interrupted');
       // A fault that repeats on every attempt must not loop through recovery forever: record it. If even
@@ -70,7 +71,7 @@ export class Executor {
     }
   }
 
-  private emit(execution: ExecutionRow, type: ExecutionEventType, status: ExecutionEvent['status'], extra: Partial<ExecutionEvent> = {}): void {
+  private emit(execution: ExecutionData, type: ExecutionEventType, status: ExecutionEvent['status'], extra: Partial<ExecutionEvent> = {}): void {
     this.deps.bus.publish({
       type,
       executionId: execution.id,
@@ -82,7 +83,7 @@ export class Executor {
     });
   }
 
-  private emitStep(execution: ExecutionRow, step: StepState): void {
+  private emitStep(execution: ExecutionData, step: StepState): void {
     const type = `step.${step.status === 'running' ? 'started' : step.status}` as ExecutionEventType;
     this.emit(execution, type, step.status, {
       nodeId: step.nodeId,
@@ -92,10 +93,10 @@ export class Executor {
     });
   }
 
-  private async drive(execution: ExecutionRow, signal: AbortSignal): Promise<void> {
+  private async drive(execution: ExecutionData, signal: AbortSignal, fresh: boolean): Promise<void> {
     const { store } = this.deps;
     const flow = await this.deps.loadFlow(execution.flowId, execution.flowVersion);
-    const steps = await store.steps(execution.id);
+    const steps = fresh ? new Map<string, StepState>() : await store.steps(execution.id);
     const firstRun = !execution.startedAt;
     const startedAt = execution.startedAt ?? new Date();
     if (firstRun) this.emit(execution, 'execution.started', 'running');
@@ -147,7 +148,7 @@ export class Executor {
   }
 
   /** Nodes not yet settled whose parents all have (waiting steps count as not settled). */
-  private readyNodes(flow: CompiledFlow, execution: ExecutionRow, steps: Map<string, StepState>): string[] {
+  private readyNodes(flow: CompiledFlow, execution: ExecutionData, steps: Map<string, StepState>): string[] {
     const ready: string[] = [];
     for (const nodeId of flow.order) {
       const step = steps.get(nodeId);
@@ -176,7 +177,7 @@ export class Executor {
 
   private async settle(
     flow: CompiledFlow,
-    execution: ExecutionRow,
+    execution: ExecutionData,
     steps: Map<string, StepState>,
     nodeId: string,
     signal: AbortSignal,

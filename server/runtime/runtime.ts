@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { Op, type Transaction } from 'sequelize';
 import type { NodeRegistry } from '../../nodes/registry.js';
 import type { Models } from '../db/models/index.js';
-import { FINAL_STATUSES, type ExecutionRow, type ExecutionStatus, type FlowRow, type StepError } from '../db/models/runtime.js';
+import { FINAL_STATUSES, type ExecutionData, type ExecutionRow, type ExecutionStatus, type FlowRow, type StepError } from '../db/models/runtime.js';
 import { newId } from '../db/columns.js';
 import type { Dispatcher } from './dispatch.js';
 import type { EventBus } from './events.js';
@@ -107,14 +107,15 @@ export class Runtime {
     return execution;
   }
 
-  async dispatch(executionId: string): Promise<void> {
+  /** `fresh`: the execution as just created here, so an inline run can skip reading it back. */
+  async dispatch(executionId: string, fresh?: ExecutionData): Promise<void> {
     if (!this.dispatcher) throw new Error('runtime has no dispatcher');
-    await this.dispatcher.enqueue(executionId);
+    await this.dispatcher.enqueue(executionId, fresh);
   }
 
   async start(request: StartRequest): Promise<ExecutionRow> {
     const execution = await this.create(request);
-    await this.dispatch(execution.id);
+    await this.dispatch(execution.id, request.steps?.length ? undefined : execution);
     return execution;
   }
 
@@ -187,7 +188,7 @@ export class Runtime {
     });
   }
 
-  private async openApproval(execution: ExecutionRow, step: StepState): Promise<void> {
+  private async openApproval(execution: ExecutionData, step: StepState): Promise<void> {
     const approval = step.wait?.approval as { title?: string; description?: string } | undefined;
     if (!approval) return;
     const exists = await this.models.Approval.findOne({ where: { executionId: execution.id, nodeId: step.nodeId, status: 'pending' } });
@@ -223,7 +224,7 @@ export class Runtime {
     return true;
   }
 
-  private async startErrorFlow(execution: ExecutionRow, status: ExecutionStatus, error: StepError | null): Promise<void> {
+  private async startErrorFlow(execution: ExecutionData, status: ExecutionStatus, error: StepError | null): Promise<void> {
     if (status !== 'failed') return;
     const flow = await this.models.Flow.findByPk(execution.flowId);
     if (!flow?.errorFlowId || flow.errorFlowId === flow.id) return;

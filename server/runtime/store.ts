@@ -1,6 +1,7 @@
 import { Op, type Transaction } from 'sequelize';
 import type { Models } from '../db/models/index.js';
-import type { ExecutionRow, ExecutionStatus, StepError, StepStatus } from '../db/models/runtime.js';
+import type { ExecutionData, ExecutionStatus, StepError, StepStatus } from '../db/models/runtime.js';
+import { GroupCommit } from '../db/group-commit.js';
 import { newId } from '../db/columns.js';
 
 /** A step as the engine holds it in memory; persisted as one execution_steps row. */
@@ -27,12 +28,31 @@ function capOutputs(outputs: Record<string, unknown> | null): Record<string, unk
 }
 
 /** The engine's persistence: leases, steps and final states. Knows nothing of HTTP. */
+interface SaveRequest {
+  executionId: string;
+  steps: StepState[];
+  execution?: ExecutionUpdate;
+  applied?: boolean;
+}
+
+export interface ExecutionUpdate {
+  status: ExecutionStatus;
+  error?: StepError | null;
+  resumeAt?: Date | null;
+  startedAt?: Date;
+}
+
 export class ExecutionStore {
+  /** Step and status writes of all executions running in this process share commits. */
+  private readonly commits: GroupCommit<SaveRequest>;
+
   constructor(
     private readonly models: Models,
     readonly owner: string,
     readonly leaseMs: number,
-  ) {}
+  ) {
+    this.commits = new GroupCommit(models.Execution.sequelize!, (batch, transaction) => this.write(batch, transaction));
+  }
 
   get sequelize() {
     return this.models.Execution.sequelize!;
@@ -42,7 +62,11 @@ export class ExecutionStore {
    * Takes the execution for this process if nobody holds a live lease on it (compare-and-set), so
    * several processes can race for the same execution and exactly one runs it.
    */
-  async claim(executionId: string): Promise<ExecutionRow | null> {
+  /**
+   * `known` is the execution as this process just created it: with it, a successful claim needs no
+   * second read.
+   */
+  async claim(executionId: string, known?: ExecutionData): Promise<ExecutionData | null> {
     const now = new Date();
     const [count] = await this.models.Execution.update(
       { status: 'running', leaseOwner: this.owner, leaseExpiresAt: new Date(now.getTime() + this.leaseMs), resumeAt: null },
@@ -57,7 +81,8 @@ export class ExecutionStore {
         },
       },
     );
-    return count ? this.models.Execution.findByPk(executionId) : null;
+    if (!count) return null;
+    return known ?? this.models.Execution.findByPk(executionId);
   }
 
   async renew(executionId: string): Promise<boolean> {
@@ -88,15 +113,19 @@ export class ExecutionStore {
     );
   }
 
-  /** Writes steps (insert or replace by execution + node) and optionally the execution's new state, in one transaction. */
-  async save(
-    executionId: string,
-    steps: StepState[],
-    execution?: { status: ExecutionStatus; error?: StepError | null; resumeAt?: Date | null; startedAt?: Date },
-  ): Promise<boolean> {
-    return this.sequelize.transaction(async (transaction) => {
-      await this.writeSteps(executionId, steps, transaction);
-      if (!execution) return true;
+  /** Writes steps (insert or replace by execution + node) and optionally the execution's new state, committed before it resolves. */
+  async save(executionId: string, steps: StepState[], execution?: ExecutionUpdate): Promise<boolean> {
+    const request: SaveRequest = { executionId, steps, execution };
+    await this.commits.add(request);
+    return request.applied ?? true;
+  }
+
+  private async write(batch: SaveRequest[], transaction: Transaction): Promise<void> {
+    const now = new Date();
+    await this.writeSteps(batch.flatMap((r) => r.steps.map((s) => ({ executionId: r.executionId, step: s }))), transaction);
+    for (const request of batch) {
+      const execution = request.execution;
+      if (!execution) continue;
       const final = ['succeeded', 'failed', 'cancelled'].includes(execution.status);
       const [count] = await this.models.Execution.update(
         {
@@ -106,20 +135,22 @@ export class ExecutionStore {
           resumeAt: execution.resumeAt ?? null,
           leaseOwner: null,
           leaseExpiresAt: null,
-          ...(final ? { finishedAt: new Date() } : {}),
+          ...(final ? { finishedAt: now } : {}),
         },
         // A cancel that landed meanwhile wins: nothing overwrites a final state.
-        { where: { id: executionId, status: { [Op.notIn]: ['succeeded', 'failed', 'cancelled'] } }, transaction },
+        { where: { id: request.executionId, status: { [Op.notIn]: ['succeeded', 'failed', 'cancelled'] } }, transaction },
       );
-      return count > 0;
-    });
+      request.applied = count > 0;
+    }
   }
 
-  private async writeSteps(executionId: string, steps: StepState[], transaction: Transaction): Promise<void> {
+  private async writeSteps(all: { executionId: string; step: StepState }[], transaction: Transaction): Promise<void> {
+    // One row per execution + node in a statement: the last state wins (PostgreSQL refuses to upsert a row twice).
+    const steps = [...new Map(all.map((s) => [`${s.executionId}\u0000${s.step.nodeId}`, s])).values()];
     if (!steps.length) return;
     const now = new Date();
     await this.models.Step.bulkCreate(
-      steps.map((s) => ({
+      steps.map(({ executionId, step: s }) => ({
         id: newId(),
         executionId,
         nodeId: s.nodeId,

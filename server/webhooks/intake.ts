@@ -1,10 +1,9 @@
 import express, { Router, type Request, type Response } from 'express';
-import { Op, UniqueConstraintError } from 'sequelize';
-import type { Models } from '../db/models/index.js';
-import type { TriggerRow } from '../db/models/runtime.js';
+import { UniqueConstraintError } from 'sequelize';
 import { newId } from '../db/columns.js';
 import { HttpError, notFound, unauthorized } from '../lib/errors.js';
 import type { Runtime } from '../runtime/runtime.js';
+import type { WebhookInbox } from './inbox.js';
 import { verifySignature } from './signature.js';
 
 export const WEBHOOK_BODY_LIMIT = '1mb';
@@ -46,29 +45,23 @@ function idempotencyKey(req: Request, body: unknown, config: WebhookConfig): str
   return value === undefined || value === null || typeof value === 'object' ? null : String(value).slice(0, 300);
 }
 
-const DEDUPE_WINDOW_MS = 24 * 3600_000;
-
 /** `ANY /webhooks/:token`: store the request, then answer (CONTRACT §7). */
-export function webhookRoutes(models: Models, runtime: Runtime): Router {
+export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime): Router {
   const router = Router();
   const rawBody = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
 
-  async function findTrigger(token: string): Promise<TriggerRow> {
-    const trigger = token.length <= 64 ? await models.Trigger.findOne({ where: { token, type: 'trigger.webhook' } }) : null;
-    if (!trigger || !trigger.active) throw notFound('webhook (unknown URL, or the flow is not active)');
-    return trigger;
-  }
-
-  async function repeated(trigger: TriggerRow, key: string, res: Response): Promise<boolean> {
-    const first = await models.WebhookEvent.findOne({ where: { triggerId: trigger.id, idempotencyKey: key } });
-    if (!first?.response || Date.now() - new Date(first.createdAt).getTime() > DEDUPE_WINDOW_MS) return false;
+  async function replay(triggerId: string, key: string, res: Response): Promise<boolean> {
+    const first = await inbox.firstWithKey(triggerId, key);
+    if (!first) return false;
     res.setHeader('Idempotent-Replayed', 'true');
-    res.status(first.response.status).json(first.response.body);
+    res.status(first.response!.status).json(first.response!.body);
     return true;
   }
 
   router.all('/webhooks/:token', rawBody, async (req: Request, res: Response) => {
-    const trigger = await findTrigger(String(req.params.token));
+    const hook = await inbox.resolve(String(req.params.token));
+    if (!hook) throw notFound('webhook (unknown URL, or the flow is not active)');
+    const { trigger, flow } = hook;
     const config = trigger.config as WebhookConfig;
     if (config.methods?.length && !config.methods.includes(req.method)) {
       res.setHeader('Allow', config.methods.join(', '));
@@ -80,55 +73,37 @@ export function webhookRoutes(models: Models, runtime: Runtime): Router {
     }
     const body = parseBody(req, raw);
     const key = idempotencyKey(req, body, config);
-    if (key && (await repeated(trigger, key, res))) return;
+    if (key) {
+      if (await replay(trigger.id, key, res)) return;
+      await inbox.releaseStaleKey(trigger.id, key);
+    }
 
-    const flow = await models.Flow.findByPk(trigger.flowId);
-    if (!flow) throw notFound('webhook');
-    const input = { method: req.method, headers: req.headers, query: req.query, body };
     const executionId = newId();
     const response = { status: 202, body: { executionId } };
+    const execution = {
+      id: executionId,
+      flowId: flow.id,
+      subaccountId: flow.subaccountId,
+      flowVersion: flow.version,
+      status: 'queued' as const,
+      trigger: { type: 'webhook', nodeId: trigger.nodeId },
+      input: { method: req.method, headers: req.headers, query: req.query, body },
+      error: null,
+      retryOf: null,
+      startedAt: null,
+    };
+    const request = { method: req.method, url: req.originalUrl.replace(/^\/webhooks\/[^/?]+/, '/webhooks/…'), headers: req.headers, query: req.query, raw: raw.toString('base64') };
     try {
-      await models.WebhookEvent.sequelize!.transaction(async (transaction) => {
-        // A key older than the dedupe window is released so the same key can start a flow again.
-        if (key) {
-          await models.WebhookEvent.update(
-            { idempotencyKey: null },
-            { where: { triggerId: trigger.id, idempotencyKey: key, createdAt: { [Op.lt]: new Date(Date.now() - DEDUPE_WINDOW_MS) } }, transaction },
-          );
-        }
-        await models.WebhookEvent.create(
-          {
-            triggerId: trigger.id,
-            flowId: flow.id,
-            subaccountId: flow.subaccountId,
-            request: { method: req.method, url: req.originalUrl.replace(/^\/webhooks\/[^/?]+/, '/webhooks/…'), headers: req.headers, query: req.query, raw: raw.toString('base64') },
-            idempotencyKey: key,
-            executionId,
-            response,
-          },
-          { transaction },
-        );
-        await models.Execution.create(
-          {
-            id: executionId,
-            flowId: flow.id,
-            subaccountId: flow.subaccountId,
-            flowVersion: flow.version,
-            status: 'queued',
-            trigger: { type: 'webhook', nodeId: trigger.nodeId },
-            input,
-            error: null,
-            retryOf: null,
-          },
-          { transaction },
-        );
+      await inbox.store({
+        event: { id: newId(), triggerId: trigger.id, flowId: flow.id, subaccountId: flow.subaccountId, request, idempotencyKey: key, executionId, response },
+        execution,
       });
     } catch (err) {
       // Two deliveries with one key raced: the loser answers like a repeat.
-      if (err instanceof UniqueConstraintError && key && (await repeated(trigger, key, res))) return;
+      if (err instanceof UniqueConstraintError && key && (await replay(trigger.id, key, res))) return;
       throw err;
     }
-    await runtime.dispatch(executionId);
+    await runtime.dispatch(executionId, execution);
     if (config.respond !== 'onCompleted') {
       res.status(202).json(response.body);
       return;

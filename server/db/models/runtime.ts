@@ -72,6 +72,9 @@ export interface ExecutionRow extends Row<ExecutionRow>, Stamps {
   finishedAt: CreationOptional<Date | null>;
 }
 
+/** What the engine needs of an execution: a stored row, or the values it was just created with. */
+export type ExecutionData = Pick<ExecutionRow, 'id' | 'flowId' | 'subaccountId' | 'flowVersion' | 'trigger' | 'input' | 'startedAt'>;
+
 export interface StepRow extends Row<StepRow>, Stamps {
   id: CreationOptional<string>;
   executionId: string;
