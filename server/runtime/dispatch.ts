@@ -7,6 +7,8 @@ import type { ExecutionData } from '../db/models/runtime.js';
 export interface Dispatcher {
   /** `fresh`: the execution as this process just created it; an inline run uses it instead of reading it back. */
   enqueue(executionId: string, fresh?: ExecutionData): Promise<void>;
+  /** Whether executions dispatched here run in this process. */
+  readonly runsHere: boolean;
   /** Executions waiting for a slot, for /metrics and /health. */
   depth(): Promise<number>;
   close(): Promise<void>;
@@ -17,6 +19,7 @@ export interface Dispatcher {
  * this in-memory list only orders the work this process already knows about, under a concurrency cap.
  */
 export class InlineDispatcher implements Dispatcher {
+  readonly runsHere = true;
   private readonly waiting: string[] = [];
   private readonly known = new Map<string, ExecutionData | undefined>();
   private active = 0;
@@ -69,6 +72,7 @@ export function redisConnection(url: string): Redis {
 
 /** Queue mode, producing side: the web process puts execution ids on BullMQ. */
 export class QueueDispatcher implements Dispatcher {
+  readonly runsHere = false;
   private readonly queue: Queue;
 
   constructor(private readonly connection: Redis) {

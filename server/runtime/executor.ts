@@ -56,7 +56,7 @@ export class Executor {
       store.renew(executionId).catch((err: unknown) => this.deps.logger.warn({ err, executionId }, 'lease renewal failed'));
     }, Math.max(1000, store.leaseMs / 3));
     try {
-      await this.drive(execution, controller.signal, !!fresh);
+      await this.drive(execution, controller.signal, !!fresh, !!fresh?.leaseOwner);
     } catch (err) {
       this.deps.logger.error({ err, executionId }, 'execution interrupted');
       // A fault that repeats on every attempt must not loop through recovery forever: record it. If even
@@ -93,7 +93,8 @@ export class Executor {
     });
   }
 
-  private async drive(execution: ExecutionData, signal: AbortSignal, fresh: boolean): Promise<void> {
+  /** `reserved`: stored as queued with this process's lease; the first write marks it running. */
+  private async drive(execution: ExecutionData, signal: AbortSignal, fresh: boolean, reserved: boolean): Promise<void> {
     const { store } = this.deps;
     const flow = await this.deps.loadFlow(execution.flowId, execution.flowVersion);
     const steps = fresh ? new Map<string, StepState>() : await store.steps(execution.id);
@@ -106,8 +107,11 @@ export class Executor {
       pending.push(step);
       this.emitStep(execution, step);
     };
+    let unmarked = reserved;
     const flush = async () => {
-      if (pending.length) await store.save(execution.id, pending.splice(0));
+      if (!pending.length && !unmarked) return;
+      await store.save(execution.id, pending.splice(0), unmarked ? { status: 'running', startedAt } : undefined);
+      unmarked = false;
     };
     const finish = async (status: ExecutionStatus, error: StepError | null, resumeAt: Date | null = null) => {
       const applied = await store.save(execution.id, pending.splice(0), { status, error, resumeAt, startedAt });

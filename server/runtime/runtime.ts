@@ -95,6 +95,7 @@ export class Runtime {
         input: request.input ?? null,
         error: null,
         retryOf: request.retryOf ?? null,
+        ...(request.steps?.length ? {} : this.reservation()),
       },
       { transaction },
     );
@@ -105,6 +106,14 @@ export class Runtime {
       );
     }
     return execution;
+  }
+
+  /**
+   * In inline mode a new execution is stored already reserved for this process (status queued, with a
+   * lease), so running it needs no claim round trip; in queue mode any worker takes it.
+   */
+  reservation(): { leaseOwner: string; leaseExpiresAt: Date } | Record<string, never> {
+    return this.dispatcher?.runsHere ? this.store.reservation() : {};
   }
 
   /** `fresh`: the execution as just created here, so an inline run can skip reading it back. */
@@ -250,7 +259,11 @@ export class Runtime {
         [Op.or]: [
           { status: 'running', leaseExpiresAt: { [Op.lt]: now } },
           { status: 'waiting', resumeAt: { [Op.lte]: now } },
-          { status: 'queued', updatedAt: { [Op.lt]: new Date(now.getTime() - 5_000) } },
+          {
+            status: 'queued',
+            updatedAt: { [Op.lt]: new Date(now.getTime() - 5_000) },
+            [Op.or]: [{ leaseExpiresAt: null }, { leaseExpiresAt: { [Op.lt]: now } }],
+          },
         ],
       },
       limit: 500,

@@ -68,13 +68,15 @@ export class ExecutionStore {
    */
   async claim(executionId: string, known?: ExecutionData): Promise<ExecutionData | null> {
     const now = new Date();
+    // Reserved for this process when it was stored, and the reservation is still good: no query needed.
+    if (known?.leaseOwner === this.owner && known.leaseExpiresAt && known.leaseExpiresAt.getTime() > now.getTime() + 1000) return known;
     const [count] = await this.models.Execution.update(
       { status: 'running', leaseOwner: this.owner, leaseExpiresAt: new Date(now.getTime() + this.leaseMs), resumeAt: null },
       {
         where: {
           id: executionId,
           [Op.or]: [
-            { status: 'queued' },
+            { status: 'queued', [Op.or]: [{ leaseExpiresAt: null }, { leaseExpiresAt: { [Op.lt]: now } }] },
             { status: 'running', leaseExpiresAt: { [Op.lt]: now } },
             { status: 'waiting', resumeAt: { [Op.lte]: now } },
           ],
@@ -85,10 +87,15 @@ export class ExecutionStore {
     return known ?? this.models.Execution.findByPk(executionId);
   }
 
+  /** Lease values for an execution this process stores and will run itself. */
+  reservation(): { leaseOwner: string; leaseExpiresAt: Date } {
+    return { leaseOwner: this.owner, leaseExpiresAt: new Date(Date.now() + this.leaseMs) };
+  }
+
   async renew(executionId: string): Promise<boolean> {
     const [count] = await this.models.Execution.update(
       { leaseExpiresAt: new Date(Date.now() + this.leaseMs) },
-      { where: { id: executionId, leaseOwner: this.owner, status: 'running' } },
+      { where: { id: executionId, leaseOwner: this.owner, status: { [Op.in]: ['running', 'queued'] } } },
     );
     return count > 0;
   }
@@ -127,14 +134,15 @@ export class ExecutionStore {
       const execution = request.execution;
       if (!execution) continue;
       const final = ['succeeded', 'failed', 'cancelled'].includes(execution.status);
+      // Marking an execution running keeps this process's lease; leaving running releases it.
+      const lease = execution.status === 'running' ? {} : { leaseOwner: null, leaseExpiresAt: null };
       const [count] = await this.models.Execution.update(
         {
           status: execution.status,
           ...(execution.error !== undefined ? { error: execution.error } : {}),
           ...(execution.startedAt ? { startedAt: execution.startedAt } : {}),
           resumeAt: execution.resumeAt ?? null,
-          leaseOwner: null,
-          leaseExpiresAt: null,
+          ...lease,
           ...(final ? { finishedAt: now } : {}),
         },
         // A cancel that landed meanwhile wins: nothing overwrites a final state.

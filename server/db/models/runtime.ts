@@ -73,7 +73,11 @@ export interface ExecutionRow extends Row<ExecutionRow>, Stamps {
 }
 
 /** What the engine needs of an execution: a stored row, or the values it was just created with. */
-export type ExecutionData = Pick<ExecutionRow, 'id' | 'flowId' | 'subaccountId' | 'flowVersion' | 'trigger' | 'input' | 'startedAt'>;
+export type ExecutionData = Pick<ExecutionRow, 'id' | 'flowId' | 'subaccountId' | 'flowVersion' | 'trigger' | 'input' | 'startedAt'> & {
+  /** Set when the creating process reserved the execution for itself (inline mode). */
+  leaseOwner?: string | null;
+  leaseExpiresAt?: Date | null;
+};
 
 export interface StepRow extends Row<StepRow>, Stamps {
   id: CreationOptional<string>;
