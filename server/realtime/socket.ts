@@ -90,9 +90,14 @@ export function attachRealtime(server: HttpServer, deps: { models: Models; tenan
     });
   });
 
+  const rooms = io.of('/').adapter.rooms;
   deps.bus.on((event) => {
+    const executionRoom = `execution:${event.executionId}`;
+    const flowRoom = `flow:${event.flowId}`;
+    // Most executions have nobody watching: skip encoding a packet for no one.
+    if (!rooms.has(executionRoom) && !rooms.has(flowRoom)) return;
     const { subaccountId: _tenant, ...message } = event;
-    io.local.to(`execution:${event.executionId}`).to(`flow:${event.flowId}`).emit('execution:event', message);
+    io.local.to(executionRoom).to(flowRoom).emit('execution:event', message);
   });
   return io;
 }

@@ -2,6 +2,7 @@ import { Op, type Transaction } from 'sequelize';
 import type { Models } from '../db/models/index.js';
 import type { ExecutionData, ExecutionStatus, StepError, StepStatus } from '../db/models/runtime.js';
 import { GroupCommit } from '../db/group-commit.js';
+import { encoder, insertRows, updateReturningIds, type Column, type Kind } from '../db/raw.js';
 import { newId } from '../db/columns.js';
 
 /** A step as the engine holds it in memory; persisted as one execution_steps row. */
@@ -18,6 +19,23 @@ export interface StepState {
 }
 
 export const MAX_STEP_OUTPUT_BYTES = 1024 * 1024;
+const FINAL: readonly string[] = ['succeeded', 'failed', 'cancelled'];
+
+const STEP_COLUMNS: Column[] = [
+  { name: 'id' },
+  { name: 'executionId' },
+  { name: 'nodeId' },
+  { name: 'status' },
+  { name: 'attempt' },
+  { name: 'outputs', kind: 'json' },
+  { name: 'error', kind: 'json' },
+  { name: 'logs', kind: 'json' },
+  { name: 'wait', kind: 'json' },
+  { name: 'startedAt', kind: 'date' },
+  { name: 'finishedAt', kind: 'date' },
+  { name: 'createdAt', kind: 'date' },
+  { name: 'updatedAt', kind: 'date' },
+];
 
 /** Caps what is stored (not what children receive): one huge payload must not bloat the store. */
 function capOutputs(outputs: Record<string, unknown> | null): Record<string, unknown> | null {
@@ -128,53 +146,67 @@ export class ExecutionStore {
   }
 
   private async write(batch: SaveRequest[], transaction: Transaction): Promise<void> {
-    const now = new Date();
     await this.writeSteps(batch.flatMap((r) => r.steps.map((s) => ({ executionId: r.executionId, step: s }))), transaction);
+    // Executions moving to the same state are updated by one statement.
+    const groups = new Map<string, SaveRequest[]>();
     for (const request of batch) {
-      const execution = request.execution;
-      if (!execution) continue;
-      const final = ['succeeded', 'failed', 'cancelled'].includes(execution.status);
-      // Marking an execution running keeps this process's lease; leaving running releases it.
-      const lease = execution.status === 'running' ? {} : { leaseOwner: null, leaseExpiresAt: null };
-      const [count] = await this.models.Execution.update(
-        {
-          status: execution.status,
-          ...(execution.error !== undefined ? { error: execution.error } : {}),
-          ...(execution.startedAt ? { startedAt: execution.startedAt } : {}),
-          resumeAt: execution.resumeAt ?? null,
-          ...lease,
-          ...(final ? { finishedAt: now } : {}),
-        },
-        // A cancel that landed meanwhile wins: nothing overwrites a final state.
-        { where: { id: request.executionId, status: { [Op.notIn]: ['succeeded', 'failed', 'cancelled'] } }, transaction },
-      );
-      request.applied = count > 0;
+      const e = request.execution;
+      if (!e) continue;
+      const key = JSON.stringify([e.status, e.error === undefined ? '(keep)' : e.error, e.resumeAt?.getTime() ?? null]);
+      groups.set(key, [...(groups.get(key) ?? []), request]);
     }
+    for (const requests of groups.values()) {
+      const applied = new Set(await this.updateExecutions(requests, transaction));
+      for (const request of requests) request.applied = applied.has(request.executionId);
+    }
+  }
+
+  /** One UPDATE for executions that share a new state; a cancel that landed meanwhile wins (final states are never overwritten). */
+  private updateExecutions(requests: SaveRequest[], transaction: Transaction): Promise<string[]> {
+    const sequelize = this.sequelize;
+    const encode = encoder(sequelize);
+    const { status, error, resumeAt } = requests[0].execution!;
+    const now = new Date();
+    const bind: unknown[] = [];
+    const param = (value: unknown, kind?: Kind) => `$${bind.push(encode(value, kind))}`;
+    const sets = [`"status" = ${param(status)}`, `"resumeAt" = ${param(resumeAt ?? null, 'date')}`, `"updatedAt" = ${param(now, 'date')}`];
+    if (error !== undefined) sets.push(`"error" = ${param(error, 'json')}`);
+    // Marking an execution running keeps this process's lease; leaving running releases it.
+    if (status !== 'running') sets.push('"leaseOwner" = NULL', '"leaseExpiresAt" = NULL');
+    if (FINAL.includes(status)) sets.push(`"finishedAt" = ${param(now, 'date')}`);
+    const started = requests.filter((r) => r.execution!.startedAt);
+    if (started.length) {
+      const cases = started.map((r) => `WHEN ${param(r.executionId)} THEN ${param(r.execution!.startedAt, 'date')}`).join(' ');
+      sets.push(`"startedAt" = CASE "id" ${cases} ELSE "startedAt" END`);
+    }
+    const ids = requests.map((r) => param(r.executionId)).join(', ');
+    const sql = `UPDATE "executions" SET ${sets.join(', ')} WHERE "id" IN (${ids}) AND "status" NOT IN ('succeeded', 'failed', 'cancelled')`;
+    return updateReturningIds(sequelize, sql, bind, transaction);
   }
 
   private async writeSteps(all: { executionId: string; step: StepState }[], transaction: Transaction): Promise<void> {
     // One row per execution + node in a statement: the last state wins (PostgreSQL refuses to upsert a row twice).
     const steps = [...new Map(all.map((s) => [`${s.executionId}\u0000${s.step.nodeId}`, s])).values()];
-    if (!steps.length) return;
     const now = new Date();
-    await this.models.Step.bulkCreate(
-      steps.map(({ executionId, step: s }) => ({
-        id: newId(),
-        executionId,
-        nodeId: s.nodeId,
-        status: s.status,
-        attempt: s.attempt,
-        outputs: capOutputs(s.outputs),
-        error: s.error,
-        logs: s.logs.length ? s.logs : null,
-        wait: s.wait,
-        startedAt: s.startedAt,
-        finishedAt: s.finishedAt,
-        createdAt: now,
-        updatedAt: now,
-      })),
-      { transaction, conflictAttributes: ['executionId', 'nodeId'], updateOnDuplicate: ['status', 'attempt', 'outputs', 'error', 'logs', 'wait', 'startedAt', 'finishedAt', 'updatedAt'] },
-    );
+    const rows = steps.map(({ executionId, step: s }) => ({
+      id: newId(),
+      executionId,
+      nodeId: s.nodeId,
+      status: s.status,
+      attempt: s.attempt,
+      outputs: capOutputs(s.outputs),
+      error: s.error,
+      logs: s.logs.length ? s.logs : null,
+      wait: s.wait,
+      startedAt: s.startedAt,
+      finishedAt: s.finishedAt,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    await insertRows(this.sequelize, 'execution_steps', STEP_COLUMNS, rows, {
+      transaction,
+      onConflict: { keys: ['executionId', 'nodeId'], update: ['status', 'attempt', 'outputs', 'error', 'logs', 'wait', 'startedAt', 'finishedAt', 'updatedAt'] },
+    });
   }
 
   async status(executionId: string): Promise<ExecutionStatus | null> {

@@ -1,9 +1,37 @@
 import { Op } from 'sequelize';
 import { GroupCommit } from '../db/group-commit.js';
+import { insertRows, type Column } from '../db/raw.js';
 import type { Models } from '../db/models/index.js';
 import type { ExecutionData, FlowRow, TriggerRow } from '../db/models/runtime.js';
 
 export const DEDUPE_WINDOW_MS = 24 * 3600_000;
+
+const EVENT_COLUMNS: Column[] = [
+  { name: 'id' },
+  { name: 'triggerId' },
+  { name: 'flowId' },
+  { name: 'subaccountId' },
+  { name: 'request', kind: 'json' },
+  { name: 'idempotencyKey' },
+  { name: 'executionId' },
+  { name: 'response', kind: 'json' },
+  { name: 'createdAt', kind: 'date' },
+  { name: 'updatedAt', kind: 'date' },
+];
+
+const EXECUTION_COLUMNS: Column[] = [
+  { name: 'id' },
+  { name: 'flowId' },
+  { name: 'subaccountId' },
+  { name: 'flowVersion' },
+  { name: 'status' },
+  { name: 'trigger', kind: 'json' },
+  { name: 'input', kind: 'json' },
+  { name: 'leaseOwner' },
+  { name: 'leaseExpiresAt', kind: 'date' },
+  { name: 'createdAt', kind: 'date' },
+  { name: 'updatedAt', kind: 'date' },
+];
 const TRIGGER_CACHE_MS = 1000;
 
 export interface InboxEntry {
@@ -35,9 +63,12 @@ export class WebhookInbox {
   private readonly hooks = new Map<string, { hook: ResolvedHook; until: number }>();
 
   constructor(private readonly models: Models) {
-    this.commits = new GroupCommit(models.WebhookEvent.sequelize!, async (entries, transaction) => {
-      await models.WebhookEvent.bulkCreate(entries.map((e) => e.event), { transaction, validate: false, hooks: false });
-      await models.Execution.bulkCreate(entries.map((e) => e.execution), { transaction, validate: false, hooks: false });
+    const sequelize = models.WebhookEvent.sequelize!;
+    this.commits = new GroupCommit(sequelize, async (entries, transaction) => {
+      const now = new Date();
+      const stamp = <T extends object>(row: T) => ({ ...row, createdAt: now, updatedAt: now });
+      await insertRows(sequelize, 'webhook_events', EVENT_COLUMNS, entries.map((e) => stamp(e.event)), { transaction });
+      await insertRows(sequelize, 'executions', EXECUTION_COLUMNS, entries.map((e) => stamp(e.execution)), { transaction });
     });
   }
 

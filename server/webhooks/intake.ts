@@ -91,6 +91,7 @@ export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime): Router {
       error: null,
       retryOf: null,
       startedAt: null,
+      ...runtime.reservation(),
     };
     const request = { method: req.method, url: req.originalUrl.replace(/^\/webhooks\/[^/?]+/, '/webhooks/…'), headers: req.headers, query: req.query, raw: raw.toString('base64') };
     try {

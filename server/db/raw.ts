@@ -1,0 +1,60 @@
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+
+/**
+ * Multi-row writes for the engine's hot path, as plain SQL that runs on SQLite and PostgreSQL alike.
+ * Model-level bulkCreate builds a model instance per row, which cost more CPU than the database did.
+ * Values are encoded the way Sequelize stores them, so rows read back through the models unchanged.
+ */
+export type Kind = 'json' | 'date' | 'plain';
+
+export interface Column {
+  name: string;
+  kind?: Kind;
+}
+
+const quote = (name: string) => `"${name}"`;
+
+/** Sequelize keeps SQLite dates as text: '2026-11-22 00:50:10.657 +00:00'. */
+const sqliteDate = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', ' +00:00');
+
+export function encoder(sequelize: Sequelize) {
+  const sqlite = sequelize.getDialect() === 'sqlite';
+  return (value: unknown, kind: Kind = 'plain'): unknown => {
+    if (value === null || value === undefined) return null;
+    if (kind === 'json') return JSON.stringify(value);
+    if (kind === 'date') return sqlite ? sqliteDate(value as Date) : (value as Date);
+    if (typeof value === 'boolean' && sqlite) return value ? 1 : 0;
+    return value;
+  };
+}
+
+export interface InsertOptions {
+  transaction: Transaction;
+  /** Upsert: the unique key and the columns replaced on conflict. */
+  onConflict?: { keys: string[]; update: string[] };
+}
+
+export async function insertRows(
+  sequelize: Sequelize,
+  table: string,
+  columns: Column[],
+  rows: Record<string, unknown>[],
+  options: InsertOptions,
+): Promise<void> {
+  if (!rows.length) return;
+  const encode = encoder(sequelize);
+  const bind: unknown[] = [];
+  const tuples = rows.map((row) => `(${columns.map((c) => `$${bind.push(encode(row[c.name], c.kind))}`).join(', ')})`);
+  let sql = `INSERT INTO ${quote(table)} (${columns.map((c) => quote(c.name)).join(', ')}) VALUES ${tuples.join(', ')}`;
+  if (options.onConflict) {
+    const { keys, update } = options.onConflict;
+    sql += ` ON CONFLICT (${keys.map(quote).join(', ')}) DO UPDATE SET ${update.map((c) => `${quote(c)} = excluded.${quote(c)}`).join(', ')}`;
+  }
+  await sequelize.query(sql, { bind, transaction: options.transaction, type: QueryTypes.INSERT });
+}
+
+/** Runs an UPDATE … RETURNING "id" and gives the ids it changed. */
+export async function updateReturningIds(sequelize: Sequelize, sql: string, bind: unknown[], transaction: Transaction): Promise<string[]> {
+  const rows = await sequelize.query<{ id: string }>(`${sql} RETURNING "id"`, { bind, transaction, type: QueryTypes.SELECT });
+  return rows.map((r) => r.id);
+}
