@@ -1,0 +1,188 @@
+/**
+ * Throughput benchmark: webhook → logic.condition → logic.set under 100 connections, per storage and
+ * execution mode. Run by hand: `npm run bench` (see docs/benchmarks.md). Targets 127.0.0.1 only.
+ *
+ *   BENCH_DURATION     seconds of load per configuration (default 15)
+ *   BENCH_CONNECTIONS  concurrent connections (default 100)
+ *   BENCH_CONFIGS      comma-separated configuration ids (default: all but the optional ones)
+ *   BENCH_WARMUP       warm-up requests before the load, not measured (default 500)
+ *   BENCH_OUTPUT       markdown file whose results section is rewritten (default docs/benchmarks.md; "-" = none)
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { BENCH_BODY, createActiveFlow, createWorkspace, warmUp, type BenchFlow } from './api.js';
+import { cpuBetween, snapshot, type Snapshot } from './cpu.js';
+import { postgresVersion, type ExecutionCounts, type ExecutionReader, type Timing } from './db.js';
+import { Environment, type BenchConfig } from './environment.js';
+import { startLoad, type LoadResult } from './load.js';
+import { ROOT } from './processes.js';
+import { redisVersion } from './redis.js';
+import { machine, printResults, resultsSection, writeResults, type ConfigResult, type Settings } from './report.js';
+
+const CONFIGS: (BenchConfig & { optional?: boolean })[] = [
+  { id: 'sqlite-inline', label: 'SQLite, inline', database: 'sqlite', mode: 'inline', workers: 0 },
+  { id: 'pg-inline', label: 'PostgreSQL, inline', database: 'postgres', mode: 'inline', workers: 0 },
+  { id: 'pg-queue-1', label: 'PostgreSQL, queue, 1 worker', database: 'postgres', mode: 'queue', workers: 1 },
+  { id: 'pg-queue-2', label: 'PostgreSQL, queue, 2 workers', database: 'postgres', mode: 'queue', workers: 2 },
+  { id: 'sqlite-queue-1', label: 'SQLite, queue, 1 worker', database: 'sqlite', mode: 'queue', workers: 1, optional: true },
+];
+
+const DRAIN_TIMEOUT_MS = 120_000;
+
+function positive(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number ≥ 1, got "${raw}"`);
+  return value;
+}
+
+function selectedConfigs(): BenchConfig[] {
+  const raw = process.env.BENCH_CONFIGS;
+  if (!raw) return CONFIGS.filter((c) => !c.optional);
+  const ids = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = ids.filter((id) => !CONFIGS.some((c) => c.id === id));
+  if (unknown.length) throw new Error(`BENCH_CONFIGS: unknown ${unknown.join(', ')}; known: ${CONFIGS.map((c) => c.id).join(', ')}`);
+  return ids.map((id) => CONFIGS.find((c) => c.id === id)!);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls the executions table until `expected` executions of the flow exist and none is pending. */
+async function waitSettled(reader: ExecutionReader, flowId: string, expected: number, timeoutMs: number, alive: () => boolean, pollMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  let previous = -1;
+  for (;;) {
+    const counts = await reader.counts(flowId);
+    // stable: requests still in flight when the load stopped may store executions a little later
+    const settled = counts.pending === 0 && counts.total >= expected && counts.total === previous;
+    if (settled || Date.now() > deadline || !alive()) return { counts, settled: settled || (counts.pending === 0 && counts.total >= expected) };
+    previous = counts.total;
+    await sleep(pollMs);
+  }
+}
+
+/** SQLite readers take locks the server's writers wait for: poll it less often (the figures come from finishedAt, not from the poll). */
+const pollMs = (config: BenchConfig) => (config.database === 'sqlite' ? 1000 : 250);
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function latencyOf(timings: Timing[]): { p50: number; p99: number } {
+  const ms = timings.map((t) => t.finishedAt.getTime() - t.createdAt.getTime()).sort((a, b) => a - b);
+  return { p50: percentile(ms, 50), p99: percentile(ms, 99) };
+}
+
+function throughput(load: LoadResult, counts: ExecutionCounts) {
+  const succeeded = counts.byStatus.succeeded ?? 0;
+  const last = counts.lastFinishedAt?.getTime();
+  const e2eSeconds = last ? (last - load.startMs) / 1000 : undefined;
+  return {
+    e2eSeconds,
+    e2ePerSec: e2eSeconds ? succeeded / e2eSeconds : 0,
+    drainSeconds: last ? Math.max(0, (last - load.endMs) / 1000) : undefined,
+  };
+}
+
+/** Prepares the processes and the two flows (one to warm up on, one to measure). */
+async function prepare(env: Environment, settings: Settings, notes: string[]): Promise<BenchFlow> {
+  await env.startWeb();
+  const ws = await createWorkspace(env.base);
+  const warm = await createActiveFlow(ws, 'Benchmark warm-up');
+  const flow = await createActiveFlow(ws, 'Benchmark');
+  await env.startWorkers();
+  const reader = await env.reader();
+  try {
+    const started = Date.now();
+    const sent = await warmUp(env.base, warm.webhookPath, settings.warmup);
+    const { settled, counts } = await waitSettled(reader, warm.flowId, sent.accepted, 60_000, () => env.executorsAlive(), pollMs(env.config));
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    if (sent.accepted < settings.warmup || !settled || counts.byStatus.failed) {
+      notes.push(
+        `warm-up did not go through: of ${settings.warmup} requests ${sent.accepted} were accepted, ${sent.failed} failed (non-2xx, socket error or over 30 s), ${sent.skipped} were not sent (60 s limit); ` +
+          `of their executions ${counts.byStatus.succeeded ?? 0} succeeded, ${counts.byStatus.failed ?? 0} failed, ${counts.pending} were still pending after ${seconds} s. Measured anyway.`,
+      );
+    }
+  } finally {
+    await reader.close();
+  }
+  return flow;
+}
+
+async function measure(env: Environment, flow: BenchFlow, settings: Settings, runDir: string, result: ConfigResult): Promise<void> {
+  const reader = await env.reader();
+  let load: ReturnType<typeof startLoad> | undefined;
+  try {
+    const url = `${env.base}${flow.webhookPath}`;
+    const roles = { web: [env.web!.pid], workers: env.workerPids() };
+    const quietStart = snapshot();
+    await sleep(2000);
+    result.cpuBefore = cpuBetween(quietStart, snapshot(), roles, env.databaseName());
+    load = startLoad({ url, connections: settings.connections, duration: settings.duration, body: BENCH_BODY }, join(runDir, `${env.config.id}-load.log`));
+    await Promise.race([load.started, load.finished]);
+    const atStart: Snapshot = snapshot();
+    result.load = await load.finished;
+    const atLoadEnd = snapshot();
+    const { counts, settled } = await waitSettled(reader, flow.flowId, result.load.accepted, DRAIN_TIMEOUT_MS, () => env.executorsAlive(), pollMs(env.config));
+    const atDrainEnd = snapshot();
+    Object.assign(result, { counts, settled, ...throughput(result.load, counts) });
+    if (!settled) result.notes.push(`${counts.pending} executions still pending ${((atDrainEnd.at - result.load.endMs) / 1000).toFixed(0)} s after the load stopped; ${counts.total} of ${result.load.accepted} accepted executions are in the database`);
+    result.cpuLoad = cpuBetween(atStart, atLoadEnd, roles, env.databaseName(), result.load.cpuPercent);
+    result.cpuDrain = cpuBetween(atLoadEnd, atDrainEnd, roles, env.databaseName());
+    result.e2eLatency = latencyOf(await reader.timings(flow.flowId));
+  } finally {
+    await load?.child.stop();
+    await reader.close();
+  }
+}
+
+async function runConfig(config: BenchConfig, settings: Settings, runDir: string, active: Set<Environment>): Promise<ConfigResult> {
+  const env = new Environment(config, runDir);
+  active.add(env);
+  const result: ConfigResult = { config, processes: [], notes: [] };
+  console.log(`\n== ${config.label}: starting`);
+  try {
+    const flow = await prepare(env, settings, result.notes);
+    console.log(`== ${config.label}: ${settings.duration} s of load with ${settings.connections} connections`);
+    await measure(env, flow, settings, runDir, result);
+  } catch (err) {
+    result.error = err instanceof Error ? err.message : String(err);
+    console.error(`== ${config.label}: failed: ${result.error}`);
+  } finally {
+    result.processes = env.report();
+    await env.close();
+    active.delete(env);
+  }
+  return result;
+}
+
+async function main(): Promise<void> {
+  const settings: Settings = { duration: positive('BENCH_DURATION', 15), connections: positive('BENCH_CONNECTIONS', 100), warmup: positive('BENCH_WARMUP', 500) };
+  const configs = selectedConfigs();
+  const runDir = await mkdtemp(join(tmpdir(), 'switchboard-bench-'));
+  const active = new Set<Environment>();
+  const interrupt = () => void Promise.all([...active].map((e) => e.close())).finally(() => process.exit(130));
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  console.log(`logs of every process: ${runDir}`);
+  const results: ConfigResult[] = [];
+  for (const config of configs) results.push(await runConfig(config, settings, runDir, active));
+  printResults(results);
+  const output = process.env.BENCH_OUTPUT ?? 'docs/benchmarks.md';
+  if (output !== '-') {
+    const m = machine(await postgresVersion(), await redisVersion());
+    writeResults(resolve(ROOT, output), resultsSection(results, m, settings, configs.map((c) => c.id)));
+    console.log(`results written to ${output}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
