@@ -28,6 +28,15 @@ export function encoder(sequelize: Sequelize) {
   };
 }
 
+/** JSON columns come back as text from SQLite and parsed from PostgreSQL. */
+export const decodeJson = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : (value ?? null));
+
+export function decodeDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  return new Date(String(value).replace(' ', 'T').replace(' +00:00', 'Z'));
+}
+
 export interface InsertOptions {
   transaction: Transaction;
   /** Upsert: the unique key and the columns replaced on conflict. */

@@ -71,17 +71,40 @@ export function redisConnection(url: string): Redis {
 }
 
 /** Queue mode, producing side: the web process puts execution ids on BullMQ. */
+interface JobData {
+  executionId: string;
+  /** Just created, so the worker need not look for steps. */
+  fresh: boolean;
+}
+
 export class QueueDispatcher implements Dispatcher {
   readonly runsHere = false;
   private readonly queue: Queue;
+  private pending: { data: JobData; done: { resolve(): void; reject(err: unknown): void } }[] = [];
 
   constructor(private readonly connection: Redis) {
     this.queue = new Queue(QUEUE_NAME, { connection });
   }
 
-  async enqueue(executionId: string): Promise<void> {
-    // jobId = execution id: re-dispatching an execution whose job is still queued or active is a no-op.
-    await this.queue.add('run', { executionId }, { jobId: executionId, removeOnComplete: true, removeOnFail: true });
+  /** Jobs enqueued in the same tick go to Redis in one round trip. */
+  enqueue(executionId: string, fresh?: ExecutionData): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (!this.pending.length) setImmediate(() => void this.flush());
+      this.pending.push({ data: { executionId, fresh: !!fresh }, done: { resolve, reject } });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending.splice(0);
+    try {
+      // jobId = execution id: re-dispatching an execution whose job is still queued or active is a no-op.
+      await this.queue.addBulk(
+        batch.map(({ data }) => ({ name: 'run', data, opts: { jobId: data.executionId, removeOnComplete: true, removeOnFail: true } })),
+      );
+      for (const { done } of batch) done.resolve();
+    } catch (err) {
+      for (const { done } of batch) done.reject(err);
+    }
   }
 
   async depth(): Promise<number> {
@@ -94,6 +117,6 @@ export class QueueDispatcher implements Dispatcher {
 }
 
 /** Queue mode, consuming side: `npm run worker` processes run executions from BullMQ. */
-export function startQueueWorker(connection: Redis, run: (executionId: string) => Promise<void>, concurrency: number): Worker {
-  return new Worker(QUEUE_NAME, async (job) => run(String(job.data.executionId)), { connection, concurrency });
+export function startQueueWorker(connection: Redis, run: (executionId: string, fresh?: 'new') => Promise<void>, concurrency: number): Worker {
+  return new Worker<JobData>(QUEUE_NAME, async (job) => run(String(job.data.executionId), job.data.fresh ? 'new' : undefined), { connection, concurrency });
 }

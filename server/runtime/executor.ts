@@ -41,11 +41,15 @@ export class Executor {
     return this.running.size;
   }
 
-  /** `fresh`: the execution as this process just created it (no steps yet), which saves two reads. */
-  async run(executionId: string, fresh?: ExecutionData): Promise<void> {
+  /**
+   * `fresh`: the execution as this process just created it, or `'new'` when another process created it
+   * moments ago: either way it has no steps yet, which saves reads.
+   */
+  async run(executionId: string, fresh?: ExecutionData | 'new'): Promise<void> {
+    const known = fresh === 'new' ? undefined : fresh;
     const { store } = this.deps;
     // A failed claim (database unavailable) is not the job's failure: recovery dispatches it again.
-    const execution = await store.claim(executionId, fresh).catch((err: unknown) => {
+    const execution = await store.claim(executionId, known).catch((err: unknown) => {
       this.deps.logger.warn({ err, executionId }, 'could not claim execution; recovery will retry');
       return null;
     });
@@ -56,7 +60,7 @@ export class Executor {
       store.renew(executionId).catch((err: unknown) => this.deps.logger.warn({ err, executionId }, 'lease renewal failed'));
     }, Math.max(1000, store.leaseMs / 3));
     try {
-      await this.drive(execution, controller.signal, !!fresh, !!fresh?.leaseOwner);
+      await this.drive(execution, controller.signal, !!fresh);
     } catch (err) {
       this.deps.logger.error({ err, executionId }, 'execution interrupted');
       // A fault that repeats on every attempt must not loop through recovery forever: record it. If even
@@ -93,11 +97,12 @@ export class Executor {
     });
   }
 
-  /** `reserved`: stored as queued with this process's lease; the first write marks it running. */
-  private async drive(execution: ExecutionData, signal: AbortSignal, fresh: boolean, reserved: boolean): Promise<void> {
+  private async drive(execution: ExecutionData, signal: AbortSignal, fresh: boolean): Promise<void> {
     const { store } = this.deps;
     const flow = await this.deps.loadFlow(execution.flowId, execution.flowVersion);
-    const steps = fresh ? new Map<string, StepState>() : await store.steps(execution.id);
+    // The first write of a run sets startedAt with its steps, so an execution without startedAt has no
+    // committed steps: a fresh one needs no read. (A job delivered again after a crash has startedAt.)
+    const steps = fresh && !execution.startedAt ? new Map<string, StepState>() : await store.steps(execution.id);
     const firstRun = !execution.startedAt;
     const startedAt = execution.startedAt ?? new Date();
     if (firstRun) this.emit(execution, 'execution.started', 'running');
@@ -107,7 +112,8 @@ export class Executor {
       pending.push(step);
       this.emitStep(execution, step);
     };
-    let unmarked = reserved;
+    // The first write marks the execution running (an inline one was stored queued) with its start time.
+    let unmarked = !execution.startedAt;
     const flush = async () => {
       if (!pending.length && !unmarked) return;
       await store.save(execution.id, pending.splice(0), unmarked ? { status: 'running', startedAt } : undefined);

@@ -50,7 +50,7 @@ export async function startRuntime(
     const unbridge = await bridgeBus(bus, redis, subscriber, deps.logger);
     dispatcher = new QueueDispatcher(redis);
     let worker: Worker | undefined;
-    if (role === 'worker') worker = startQueueWorker(redisConnection(config.redisUrl!), (id) => runtime.executor.run(id), config.concurrency);
+    if (role === 'worker') worker = startQueueWorker(redisConnection(config.redisUrl!), (id, fresh) => runtime.executor.run(id, fresh), config.concurrency);
     closers.push(async () => {
       await worker?.close();
       await dispatcher.close();

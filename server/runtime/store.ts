@@ -1,8 +1,8 @@
-import { Op, type Transaction } from 'sequelize';
+import { Op, QueryTypes, type Transaction } from 'sequelize';
 import type { Models } from '../db/models/index.js';
 import type { ExecutionData, ExecutionStatus, StepError, StepStatus } from '../db/models/runtime.js';
 import { GroupCommit } from '../db/group-commit.js';
-import { encoder, insertRows, updateReturningIds, type Column, type Kind } from '../db/raw.js';
+import { decodeDate, decodeJson, encoder, insertRows, updateReturningIds, type Column, type Kind } from '../db/raw.js';
 import { newId } from '../db/columns.js';
 
 /** A step as the engine holds it in memory; persisted as one execution_steps row. */
@@ -60,6 +60,18 @@ export interface ExecutionUpdate {
   startedAt?: Date;
 }
 
+function decodeExecution(row: Record<string, unknown>): ExecutionData {
+  return {
+    id: String(row.id),
+    flowId: String(row.flowId),
+    subaccountId: String(row.subaccountId),
+    flowVersion: Number(row.flowVersion),
+    trigger: decodeJson(row.trigger) as ExecutionData['trigger'],
+    input: decodeJson(row.input),
+    startedAt: decodeDate(row.startedAt),
+  };
+}
+
 export class ExecutionStore {
   /** Step and status writes of all executions running in this process share commits. */
   private readonly commits: GroupCommit<SaveRequest>;
@@ -88,21 +100,19 @@ export class ExecutionStore {
     const now = new Date();
     // Reserved for this process when it was stored, and the reservation is still good: no query needed.
     if (known?.leaseOwner === this.owner && known.leaseExpiresAt && known.leaseExpiresAt.getTime() > now.getTime() + 1000) return known;
-    const [count] = await this.models.Execution.update(
-      { status: 'running', leaseOwner: this.owner, leaseExpiresAt: new Date(now.getTime() + this.leaseMs), resumeAt: null },
-      {
-        where: {
-          id: executionId,
-          [Op.or]: [
-            { status: 'queued', [Op.or]: [{ leaseExpiresAt: null }, { leaseExpiresAt: { [Op.lt]: now } }] },
-            { status: 'running', leaseExpiresAt: { [Op.lt]: now } },
-            { status: 'waiting', resumeAt: { [Op.lte]: now } },
-          ],
-        },
-      },
+    // One statement takes the lease and reads the execution back.
+    const encode = encoder(this.sequelize);
+    const at = encode(now, 'date');
+    const bind = [this.owner, encode(new Date(now.getTime() + this.leaseMs), 'date'), at, executionId];
+    const rows = await this.sequelize.query<Record<string, unknown>>(
+      `UPDATE "executions" SET "status" = 'running', "leaseOwner" = $1, "leaseExpiresAt" = $2, "resumeAt" = NULL, "updatedAt" = $3
+       WHERE "id" = $4 AND (("status" = 'queued' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < $3))
+         OR ("status" = 'running' AND "leaseExpiresAt" < $3) OR ("status" = 'waiting' AND "resumeAt" <= $3))
+       RETURNING "id", "flowId", "subaccountId", "flowVersion", "trigger", "input", "startedAt"`,
+      { bind, type: QueryTypes.SELECT },
     );
-    if (!count) return null;
-    return known ?? this.models.Execution.findByPk(executionId);
+    if (!rows.length) return null;
+    return known ?? decodeExecution(rows[0]);
   }
 
   /** Lease values for an execution this process stores and will run itself. */
