@@ -14,6 +14,11 @@ const TEMPLATE = /\{\{([\s\S]*?)\}\}/g;
 const WHOLE = /^\s*\{\{([\s\S]*?)\}\}\s*$/;
 const cache = new Map<string, Compiled>();
 const CACHE_LIMIT = 5000;
+/**
+ * Guardrails per evaluation: an expression that runs too long, recurses too deep or builds a huge
+ * sequence fails its step instead of holding the event loop every other execution shares.
+ */
+export const EXPRESSION_LIMITS = { timeout: 1000, stack: 500, sequence: 100_000 } as const;
 
 export class ExpressionError extends Error {
   constructor(
@@ -29,7 +34,7 @@ export class ExpressionError extends Error {
 function compile(source: string): Compiled {
   let compiled = cache.get(source);
   if (!compiled) {
-    compiled = jsonata(source);
+    compiled = jsonata(source, EXPRESSION_LIMITS);
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
     cache.set(source, compiled);
   }
