@@ -78,6 +78,22 @@ export async function createActiveFlow(ws: Workspace, name: string): Promise<Ben
   return { flowId: String(flow.id), webhookPath: new URL(trigger.url).pathname };
 }
 
+/**
+ * Checks that the newest execution of the flow really ran the graph: hook, check and shape succeeded,
+ * and shape produced {email, ok: true}. Returns a problem, or null.
+ */
+export async function verifyExecution(ws: Workspace, flowId: string): Promise<string | null> {
+  const list = await expectStatus(ws.base, 'GET', `/api/subaccounts/${ws.sid}/executions?flowId=${flowId}&status=succeeded&limit=1`, 200, ws.token);
+  const id = (list.items as { id: string }[])[0]?.id;
+  if (!id) return 'no succeeded execution to inspect';
+  const execution = await expectStatus(ws.base, 'GET', `/api/subaccounts/${ws.sid}/executions/${id}`, 200, ws.token);
+  const steps = new Map((execution.steps as { nodeId: string; status: string; output: unknown }[]).map((s) => [s.nodeId, s]));
+  const statuses = ['hook', 'check', 'shape'].map((n) => `${n}=${steps.get(n)?.status ?? 'missing'}`);
+  if (statuses.some((s) => !s.endsWith('=succeeded'))) return `execution ${id}: ${statuses.join(', ')}`;
+  const output = JSON.stringify(steps.get('shape')!.output);
+  return output === JSON.stringify({ email: 'lead@example.com', ok: true }) ? null : `execution ${id}: shape output ${output}`;
+}
+
 export interface WarmUp {
   accepted: number;
   failed: number;

@@ -39,6 +39,8 @@ function messageOf(line: string): string {
  */
 export class Environment {
   readonly children: Child[] = [];
+  /** Helper processes (the load generator): stopped with the rest, left out of the report. */
+  private readonly helpers: Child[] = [];
   private readonly dataDirs: string[] = [];
   private readonly messages = new Map<Child, Map<string, number>>();
   private database?: BenchDatabase;
@@ -102,6 +104,11 @@ export class Environment {
     if (this.config.workers) await waitForWorkers(this.config.workers);
   }
 
+  adopt(child: Child): Child {
+    this.helpers.push(child);
+    return child;
+  }
+
   /** The PostgreSQL database's name, to tell its backends from other databases' (none for SQLite). */
   databaseName(): string | undefined {
     return this.database ? new URL(this.database.url).pathname.slice(1) : undefined;
@@ -134,7 +141,7 @@ export class Environment {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.children.map((c) => c.stop()));
+    await Promise.all([...this.helpers, ...this.children].map((c) => c.stop()));
     if (this.config.mode === 'queue') await flushBenchDb().catch(() => undefined);
     await this.database?.drop().catch((err: unknown) => console.error(`could not drop ${this.database?.url}: ${String(err)}`));
     for (const dir of this.dataDirs) await rm(dir, { recursive: true, force: true });

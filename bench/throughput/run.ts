@@ -11,7 +11,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BENCH_BODY, createActiveFlow, createWorkspace, warmUp, type BenchFlow } from './api.js';
+import { BENCH_BODY, createActiveFlow, createWorkspace, verifyExecution, warmUp, type BenchFlow, type WarmUp, type Workspace } from './api.js';
 import { cpuBetween, snapshot, type Snapshot } from './cpu.js';
 import { postgresVersion, type ExecutionCounts, type ExecutionReader, type Timing } from './db.js';
 import { Environment, type BenchConfig } from './environment.js';
@@ -87,8 +87,15 @@ function throughput(load: LoadResult, counts: ExecutionCounts) {
   };
 }
 
+function warmUpNote(requested: number, sent: WarmUp, counts: ExecutionCounts, ms: number): string {
+  return (
+    `warm-up did not go through: of ${requested} requests ${sent.accepted} were accepted, ${sent.failed} failed (non-2xx, socket error or over 30 s), ${sent.skipped} were not sent (60 s limit); ` +
+    `of their executions ${counts.byStatus.succeeded ?? 0} succeeded, ${counts.byStatus.failed ?? 0} failed, ${counts.pending} were still pending after ${(ms / 1000).toFixed(1)} s. Measured anyway.`
+  );
+}
+
 /** Prepares the processes and the two flows (one to warm up on, one to measure). */
-async function prepare(env: Environment, settings: Settings, notes: string[]): Promise<BenchFlow> {
+async function prepare(env: Environment, settings: Settings, notes: string[]): Promise<{ ws: Workspace; flow: BenchFlow }> {
   await env.startWeb();
   const ws = await createWorkspace(env.base);
   const warm = await createActiveFlow(ws, 'Benchmark warm-up');
@@ -99,42 +106,50 @@ async function prepare(env: Environment, settings: Settings, notes: string[]): P
     const started = Date.now();
     const sent = await warmUp(env.base, warm.webhookPath, settings.warmup);
     const { settled, counts } = await waitSettled(reader, warm.flowId, sent.accepted, 60_000, () => env.executorsAlive(), pollMs(env.config));
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    if (sent.accepted < settings.warmup || !settled || counts.byStatus.failed) {
-      notes.push(
-        `warm-up did not go through: of ${settings.warmup} requests ${sent.accepted} were accepted, ${sent.failed} failed (non-2xx, socket error or over 30 s), ${sent.skipped} were not sent (60 s limit); ` +
-          `of their executions ${counts.byStatus.succeeded ?? 0} succeeded, ${counts.byStatus.failed ?? 0} failed, ${counts.pending} were still pending after ${seconds} s. Measured anyway.`,
-      );
-    }
+    if (sent.accepted < settings.warmup || !settled || counts.byStatus.failed) notes.push(warmUpNote(settings.warmup, sent, counts, Date.now() - started));
   } finally {
     await reader.close();
   }
-  return flow;
+  return { ws, flow };
 }
 
-async function measure(env: Environment, flow: BenchFlow, settings: Settings, runDir: string, result: ConfigResult): Promise<void> {
+type Roles = Record<string, number[]>;
+
+/** 2 s of the idle machine, then the load; returns the CPU snapshots at the load's start and end. */
+async function runLoad(env: Environment, flow: BenchFlow, settings: Settings, runDir: string, roles: Roles, result: ConfigResult) {
+  const quietStart = snapshot();
+  await sleep(2000);
+  result.cpuBefore = cpuBetween(quietStart, snapshot(), roles, env.databaseName());
+  const url = `${env.base}${flow.webhookPath}`;
+  const load = startLoad({ url, connections: settings.connections, duration: settings.duration, body: BENCH_BODY }, join(runDir, `${env.config.id}-load.log`));
+  env.adopt(load.child);
+  await Promise.race([load.started, load.finished]);
+  const atStart = snapshot();
+  result.load = await load.finished;
+  return { atStart, atLoadEnd: snapshot() };
+}
+
+/** Waits for the backlog, then fills in the execution counts, rates, latencies and CPU split. */
+async function drain(env: Environment, reader: ExecutionReader, flow: BenchFlow, roles: Roles, at: { atStart: Snapshot; atLoadEnd: Snapshot }, result: ConfigResult) {
+  const load = result.load!;
+  const { counts, settled } = await waitSettled(reader, flow.flowId, load.accepted, DRAIN_TIMEOUT_MS, () => env.executorsAlive(), pollMs(env.config));
+  const atDrainEnd = snapshot();
+  Object.assign(result, { counts, settled, ...throughput(load, counts) });
+  if (!settled) result.notes.push(`${counts.pending} executions still pending ${((atDrainEnd.at - load.endMs) / 1000).toFixed(0)} s after the load stopped; ${counts.total} of ${load.accepted} accepted executions are in the database`);
+  result.cpuLoad = cpuBetween(at.atStart, at.atLoadEnd, roles, env.databaseName(), load.cpuPercent);
+  result.cpuDrain = cpuBetween(at.atLoadEnd, atDrainEnd, roles, env.databaseName());
+  result.e2eLatency = latencyOf(await reader.timings(flow.flowId));
+}
+
+async function measure(env: Environment, ws: Workspace, flow: BenchFlow, settings: Settings, runDir: string, result: ConfigResult): Promise<void> {
   const reader = await env.reader();
-  let load: ReturnType<typeof startLoad> | undefined;
   try {
-    const url = `${env.base}${flow.webhookPath}`;
     const roles = { web: [env.web!.pid], workers: env.workerPids() };
-    const quietStart = snapshot();
-    await sleep(2000);
-    result.cpuBefore = cpuBetween(quietStart, snapshot(), roles, env.databaseName());
-    load = startLoad({ url, connections: settings.connections, duration: settings.duration, body: BENCH_BODY }, join(runDir, `${env.config.id}-load.log`));
-    await Promise.race([load.started, load.finished]);
-    const atStart: Snapshot = snapshot();
-    result.load = await load.finished;
-    const atLoadEnd = snapshot();
-    const { counts, settled } = await waitSettled(reader, flow.flowId, result.load.accepted, DRAIN_TIMEOUT_MS, () => env.executorsAlive(), pollMs(env.config));
-    const atDrainEnd = snapshot();
-    Object.assign(result, { counts, settled, ...throughput(result.load, counts) });
-    if (!settled) result.notes.push(`${counts.pending} executions still pending ${((atDrainEnd.at - result.load.endMs) / 1000).toFixed(0)} s after the load stopped; ${counts.total} of ${result.load.accepted} accepted executions are in the database`);
-    result.cpuLoad = cpuBetween(atStart, atLoadEnd, roles, env.databaseName(), result.load.cpuPercent);
-    result.cpuDrain = cpuBetween(atLoadEnd, atDrainEnd, roles, env.databaseName());
-    result.e2eLatency = latencyOf(await reader.timings(flow.flowId));
+    const snapshots = await runLoad(env, flow, settings, runDir, roles, result);
+    await drain(env, reader, flow, roles, snapshots, result);
+    const problem = await verifyExecution(ws, flow.flowId);
+    if (problem) result.notes.push(`the newest succeeded execution did not run the flow as expected: ${problem}`);
   } finally {
-    await load?.child.stop();
     await reader.close();
   }
 }
@@ -145,9 +160,9 @@ async function runConfig(config: BenchConfig, settings: Settings, runDir: string
   const result: ConfigResult = { config, processes: [], notes: [] };
   console.log(`\n== ${config.label}: starting`);
   try {
-    const flow = await prepare(env, settings, result.notes);
+    const { ws, flow } = await prepare(env, settings, result.notes);
     console.log(`== ${config.label}: ${settings.duration} s of load with ${settings.connections} connections`);
-    await measure(env, flow, settings, runDir, result);
+    await measure(env, ws, flow, settings, runDir, result);
   } catch (err) {
     result.error = err instanceof Error ? err.message : String(err);
     console.error(`== ${config.label}: failed: ${result.error}`);
