@@ -19,6 +19,8 @@ export interface Config {
   sessionTtlMs: number;
   /** In-process executor concurrency (inline mode) and per-worker concurrency (queue mode). */
   concurrency: number;
+  /** Executions an inline process holds in memory waiting for a slot; past it the database alone queues them. */
+  inlineBacklog: number;
   /** How long a process's claim on a running execution lasts without renewal; recovery waits this long after a crash. */
   leaseMs: number;
   /** Days an execution is kept; 0 keeps forever. */
@@ -124,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: (msg: str
     nodeEnv,
     sessionTtlMs: integer(env, 'SESSION_TTL_HOURS', 24 * 7, 1, 24 * 365) * 3600_000,
     concurrency: integer(env, 'CONCURRENCY', 32, 1, 1000),
+    inlineBacklog: integer(env, 'INLINE_BACKLOG', 5000, 1, 1_000_000),
     leaseMs: integer(env, 'EXECUTION_LEASE_SECONDS', 30, 1, 3600) * 1000,
     executionRetentionDays: integer(env, 'EXECUTION_RETENTION_DAYS', 30, 0, 3650),
   };

@@ -9,6 +9,8 @@ export interface Dispatcher {
   enqueue(executionId: string, fresh?: ExecutionData): Promise<void>;
   /** Whether executions dispatched here run in this process. */
   readonly runsHere: boolean;
+  /** Whether this dispatcher holds as much work in memory as it may; further work waits in the database. */
+  readonly saturated: boolean;
   /** Executions waiting for a slot, for /metrics and /health. */
   depth(): Promise<number>;
   close(): Promise<void>;
@@ -29,10 +31,19 @@ export class InlineDispatcher implements Dispatcher {
     private readonly run: (executionId: string, fresh?: ExecutionData) => Promise<void>,
     private readonly concurrency: number,
     private readonly logger: Logger,
+    private readonly maxBacklog: number,
   ) {}
 
+  get saturated(): boolean {
+    return this.waiting.length >= this.maxBacklog;
+  }
+
+  /**
+   * Past the backlog cap nothing more is held in memory: the execution is already stored as queued, and
+   * the recovery sweep hands it over once there is room. Memory stays bounded under any flood.
+   */
   async enqueue(executionId: string, fresh?: ExecutionData): Promise<void> {
-    if (this.closed || this.known.has(executionId)) return;
+    if (this.closed || this.known.has(executionId) || this.saturated) return;
     this.known.set(executionId, fresh);
     this.waiting.push(executionId);
     this.pump();
@@ -79,6 +90,7 @@ interface JobData {
 
 export class QueueDispatcher implements Dispatcher {
   readonly runsHere = false;
+  readonly saturated = false;
   private readonly queue: Queue;
   private pending: { data: JobData; done: { resolve(): void; reject(err: unknown): void } }[] = [];
 

@@ -113,7 +113,8 @@ export class Runtime {
    * lease), so running it needs no claim round trip; in queue mode any worker takes it.
    */
   reservation(): { leaseOwner: string; leaseExpiresAt: Date } | Record<string, never> {
-    return this.dispatcher?.runsHere ? this.store.reservation() : {};
+    // A saturated process does not reserve: the execution waits in the database for whichever process has room.
+    return this.dispatcher?.runsHere && !this.dispatcher.saturated ? this.store.reservation() : {};
   }
 
   /** `fresh`: the execution as just created here, so an inline run can skip reading it back. */
@@ -262,7 +263,8 @@ export class Runtime {
           {
             status: 'queued',
             updatedAt: { [Op.lt]: new Date(now.getTime() - 5_000) },
-            [Op.or]: [{ leaseExpiresAt: null }, { leaseExpiresAt: { [Op.lt]: now } }],
+            // Reserved by nobody, by a process gone quiet, or by this one (which had no room to hold it).
+            [Op.or]: [{ leaseExpiresAt: null }, { leaseExpiresAt: { [Op.lt]: now } }, { leaseOwner: this.store.owner }],
           },
         ],
       },

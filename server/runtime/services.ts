@@ -59,7 +59,7 @@ export async function startRuntime(
       redis!.disconnect();
     });
   } else {
-    dispatcher = new InlineDispatcher((id, fresh) => runtime.executor.run(id, fresh), config.concurrency, deps.logger);
+    dispatcher = new InlineDispatcher((id, fresh) => runtime.executor.run(id, fresh), config.concurrency, deps.logger, config.inlineBacklog);
     closers.push(() => dispatcher.close());
   }
   runtime.setDispatcher(dispatcher);

@@ -106,7 +106,7 @@ export class ExecutionStore {
     const bind = [this.owner, encode(new Date(now.getTime() + this.leaseMs), 'date'), at, executionId];
     const rows = await this.sequelize.query<Record<string, unknown>>(
       `UPDATE "executions" SET "status" = 'running', "leaseOwner" = $1, "leaseExpiresAt" = $2, "resumeAt" = NULL, "updatedAt" = $3
-       WHERE "id" = $4 AND (("status" = 'queued' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < $3))
+       WHERE "id" = $4 AND (("status" = 'queued' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < $3 OR "leaseOwner" = $1))
          OR ("status" = 'running' AND "leaseExpiresAt" < $3) OR ("status" = 'waiting' AND "resumeAt" <= $3))
        RETURNING "id", "flowId", "subaccountId", "flowVersion", "trigger", "input", "startedAt"`,
       { bind, type: QueryTypes.SELECT },

@@ -151,3 +151,31 @@ for (const kind of databaseKinds) {
     });
   });
 }
+
+for (const kind of databaseKinds) {
+  describe(`a flood past the in-memory backlog (${kind.name})`, function () {
+    this.timeout(60_000);
+    let server: TestServer;
+    let ws: Workspace;
+
+    before(async () => {
+      // One execution at a time and room for two more in memory: the rest must wait in the database.
+      server = await startServer(kind, { CONCURRENCY: '1', INLINE_BACKLOG: '2', ALLOW_PRIVATE_NETWORK: 'true' });
+      const agency = await registerAgency(server);
+      ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+    });
+    after(async () => server?.close());
+
+    it('answers every request at once and runs every execution, none lost', async () => {
+      const flow = await createFlow(ws, hookFlow());
+      await activate(ws, flow.id);
+      const path = new URL(flow.triggers[0].url!).pathname;
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, n) => server.request('POST', path, { body: { n } })));
+      expect(answers.map((a) => a.status)).to.deep.equal(Array(20).fill(202));
+      for (const [n, answer] of answers.entries()) {
+        const done = await waitForStatus(ws, answer.body.executionId, ['succeeded'], 30_000);
+        expect(stepOf(done, 'reply').output.got).to.deep.equal({ n });
+      }
+    });
+  });
+}
