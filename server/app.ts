@@ -24,6 +24,7 @@ import type { Runtime } from './runtime/runtime.js';
 import { startRuntime, type RuntimeTuning } from './runtime/services.js';
 import { registerRuntimeMetrics } from './runtime/metrics.js';
 import { WebhookInbox } from './webhooks/inbox.js';
+import { integrationRoutes } from './api/integrations.js';
 import { webhookRoutes } from './webhooks/intake.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { createPassport } from './auth/passport.js';
@@ -94,7 +95,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   userRoutes(api, models);
   apiKeyRoutes(api, models);
   nodeRoutes(api, registry);
-  const inbox = new WebhookInbox(models);
+  const inbox = new WebhookInbox(models, config.encryptionKey);
+  integrationRoutes(api, { models, encryptionKey: config.encryptionKey, onChanged: () => inbox.forget() });
   flowRoutes(api, { models, registry, runtime, publicUrl: config.publicUrl, onFlowChanged: () => inbox.forget() });
   executionRoutes(api, models, runtime);
   approvalRoutes(api, models, runtime);

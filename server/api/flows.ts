@@ -1,9 +1,9 @@
 import type { Request } from 'express';
 import type { NodeRegistry } from '../../nodes/registry.js';
-import { flowDocumentSchema, flowUpdateSchema, runFlowSchema, type FlowDocument, type FlowUpdate } from '../../schemas/flow.js';
+import { flowDocumentSchema, flowUpdateSchema, runFlowSchema, type FlowDocument, type FlowGraph, type FlowUpdate } from '../../schemas/flow.js';
 import type { Models } from '../db/models/index.js';
 import type { FlowRow, TriggerRow } from '../db/models/runtime.js';
-import { badRequest, notFound } from '../lib/errors.js';
+import { badRequest, notFound, type ErrorDetail } from '../lib/errors.js';
 import { assertValidGraph, normaliseGraph, syncTriggers } from '../runtime/flows.js';
 import { nextRuns } from '../../nodes/triggers/schedule/handler.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -74,9 +74,22 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
     if (!found) throw badRequest('errorFlowId must name another flow of this sub-account.', [{ path: '/errorFlowId', message: 'no such flow' }]);
   }
 
+  /** A webhook's signing secret must come from a webhook-secret integration of the same sub-account. */
+  async function assertIntegrations(req: Request, graph: FlowGraph): Promise<void> {
+    const details: ErrorDetail[] = [];
+    for (const [i, node] of graph.nodes.entries()) {
+      const id = (node.config as { signature?: { integrationId?: unknown } } | undefined)?.signature?.integrationId;
+      if (node.type !== 'trigger.webhook' || typeof id !== 'string') continue;
+      const found = await models.Integration.findOne({ where: { id, subaccountId: req.subaccount!.id, template: 'webhook-secret' } });
+      if (!found) details.push({ path: `/graph/nodes/${i}/config/signature/integrationId`, message: `node "${node.id}": no webhook-secret integration with this id in this sub-account` });
+    }
+    if (details.length) throw badRequest(details[0].message, details, 'invalid_graph');
+  }
+
   async function createFlow(req: Request, doc: FlowDocument) {
     const graph = normaliseGraph(doc.graph);
     assertValidGraph(graph, registry);
+    await assertIntegrations(req, graph);
     await assertErrorFlow(req, doc.errorFlowId);
     const flow = await models.Flow.sequelize!.transaction(async (transaction) => {
       const flow = await models.Flow.create(
@@ -117,7 +130,10 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
     const flow = await findFlow(req);
     const body = req.body as FlowUpdate;
     const graph = body.graph ? normaliseGraph(body.graph) : undefined;
-    if (graph) assertValidGraph(graph, registry);
+    if (graph) {
+      assertValidGraph(graph, registry);
+      await assertIntegrations(req, graph);
+    }
     if (body.errorFlowId !== undefined) await assertErrorFlow(req, body.errorFlowId, flow.id);
     await models.Flow.sequelize!.transaction(async (transaction) => {
       const current = await models.FlowVersion.findOne({ where: { flowId: flow.id, version: flow.version }, transaction });

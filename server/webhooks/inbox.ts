@@ -1,6 +1,7 @@
 import { Op } from 'sequelize';
 import { GroupCommit } from '../db/group-commit.js';
 import { insertRows, type Column } from '../db/raw.js';
+import { loadCredentials } from '../integrations/vault.js';
 import type { Models } from '../db/models/index.js';
 import type { ExecutionData, FlowRow, TriggerRow } from '../db/models/runtime.js';
 
@@ -51,6 +52,8 @@ export interface InboxEntry {
 export interface ResolvedHook {
   trigger: TriggerRow;
   flow: FlowRow;
+  /** The signing secret (from the node or its webhook-secret integration), or null when none is set or found. */
+  secret: string | null;
 }
 
 /**
@@ -62,7 +65,10 @@ export class WebhookInbox {
   private readonly commits: GroupCommit<InboxEntry>;
   private readonly hooks = new Map<string, { hook: ResolvedHook; until: number }>();
 
-  constructor(private readonly models: Models) {
+  constructor(
+    private readonly models: Models,
+    private readonly encryptionKey: Buffer,
+  ) {
     const sequelize = models.WebhookEvent.sequelize!;
     this.commits = new GroupCommit(sequelize, async (entries, transaction) => {
       const now = new Date();
@@ -82,13 +88,21 @@ export class WebhookInbox {
       this.hooks.delete(token);
       return null;
     }
-    const hook = { trigger, flow };
+    const hook = { trigger, flow, secret: await this.signingSecret(trigger) };
     if (this.hooks.size > 10_000) this.hooks.clear();
     this.hooks.set(token, { hook, until: Date.now() + TRIGGER_CACHE_MS });
     return hook;
   }
 
-  /** Called when this process changes a flow, so its webhooks see the change at once. */
+  private async signingSecret(trigger: TriggerRow): Promise<string | null> {
+    const signature = (trigger.config as { signature?: { secret?: string; integrationId?: string } }).signature;
+    if (!signature) return null;
+    if (!signature.integrationId) return signature.secret ?? null;
+    const credentials = await loadCredentials(this.models, this.encryptionKey, trigger.subaccountId, signature.integrationId, 'webhook-secret').catch(() => null);
+    return typeof credentials?.secret === 'string' ? credentials.secret : null;
+  }
+
+  /** Called when this process changes a flow or an integration, so its webhooks see the change at once. */
   forget(): void {
     this.hooks.clear();
   }

@@ -12,7 +12,7 @@ const ON_COMPLETED_WAIT_MS = 30_000;
 interface WebhookConfig {
   methods?: string[];
   respond?: 'onReceived' | 'onCompleted';
-  signature?: { secret: string; header: string; prefix?: string; encoding?: 'hex' | 'base64' };
+  signature?: { secret?: string; integrationId?: string; header: string; prefix?: string; encoding?: 'hex' | 'base64' };
   idempotency?: { bodyPath?: string };
 }
 
@@ -68,7 +68,8 @@ export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime): Router {
       throw new HttpError(405, 'method_not_allowed', `This webhook accepts ${config.methods.join(', ')}.`);
     }
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (config.signature && !verifySignature(config.signature, raw, req.headers)) {
+    // Fails closed: a configured check whose secret cannot be found refuses every request.
+    if (config.signature && !(hook.secret && verifySignature({ ...config.signature, secret: hook.secret }, raw, req.headers))) {
       throw unauthorized(`The ${config.signature.header} signature is missing or does not match.`);
     }
     const body = parseBody(req, raw);

@@ -8,6 +8,6 @@ describe('node documentation', () => {
     const expected = renderNodeDocs(await nodeRegistry());
     expect(readFileSync(new URL('../../docs/nodes.md', import.meta.url), 'utf8')).to.equal(expected);
     expect(expected).to.include('### Condition (`logic.condition`)');
-    expect(expected).to.include('| `signature.secret` | string | yes |');
+    expect(expected).to.include('| `signature.header` | string | yes |');
   });
 });

@@ -15,9 +15,12 @@ export const configSchema = {
     signature: {
       type: 'object',
       additionalProperties: false,
-      required: ['header', 'secret'],
+      required: ['header'],
+      // The secret comes from a webhook-secret integration (preferred: encrypted, never shown) or is written here.
+      anyOf: [{ required: ['integrationId'] }, { required: ['secret'] }],
       properties: {
-        secret: { type: 'string', minLength: 1, 'x-secret': true, description: 'The shared secret the sender signs with.' },
+        integrationId: { type: 'string', format: 'uuid', description: 'A webhook-secret integration of this sub-account holding the secret.' },
+        secret: { type: 'string', minLength: 1, 'x-secret': true, description: 'The shared secret the sender signs with (prefer an integration).' },
         header: { type: 'string', minLength: 1, maxLength: 100, description: 'Header carrying the signature, e.g. X-Signature.' },
         prefix: { type: 'string', maxLength: 50, default: '', description: 'Text before the hex digest, e.g. "sha256=".' },
         encoding: { type: 'string', enum: ['hex', 'base64'], default: 'hex' },

@@ -1,6 +1,7 @@
 import type { QueryInterface } from 'sequelize';
 import * as m0001 from './0001-accounts.js';
 import * as m0002 from './0002-runtime.js';
+import * as m0003 from './0003-integrations.js';
 
 type Step = (params: { context: QueryInterface }) => Promise<void>;
 
@@ -8,4 +9,5 @@ type Step = (params: { context: QueryInterface }) => Promise<void>;
 export const migrations: { name: string; up: Step; down: Step }[] = [
   { name: '0001-accounts', ...m0001 },
   { name: '0002-runtime', ...m0002 },
+  { name: '0003-integrations', ...m0003 },
 ];

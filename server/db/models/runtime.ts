@@ -104,6 +104,17 @@ export interface WebhookEventRow extends Row<WebhookEventRow>, Stamps {
   response: { status: number; body: unknown } | null;
 }
 
+export interface IntegrationRow extends Row<IntegrationRow>, Stamps {
+  id: CreationOptional<string>;
+  agencyId: string;
+  subaccountId: string;
+  template: string;
+  name: string;
+  status: 'untested' | 'active' | 'error';
+  config: Record<string, unknown>;
+  secrets: Record<string, unknown> | null;
+}
+
 export interface ApprovalRow extends Row<ApprovalRow>, Stamps {
   id: CreationOptional<string>;
   subaccountId: string;
@@ -176,5 +187,10 @@ export function defineRuntimeModels(sequelize: Sequelize) {
     },
     { tableName: 'approvals' },
   );
-  return { Flow, FlowVersion, Trigger, Execution, Step, WebhookEvent, Approval };
+  const Integration = sequelize.define<IntegrationRow>(
+    'Integration',
+    { id: idColumn(), agencyId: UUID, subaccountId: UUID, template: STRING, name: STRING, status: STRING, config: JSONB, secrets: JSONB, ...stamps },
+    { tableName: 'integrations' },
+  );
+  return { Flow, FlowVersion, Trigger, Execution, Step, WebhookEvent, Approval, Integration };
 }
