@@ -2,10 +2,9 @@ import type { Models } from '../db/models/index.js';
 import { forbidden, notFound } from '../lib/errors.js';
 import { hashToken, newApiKey } from '../auth/tokens.js';
 import { createApiKeyBody, type CreateApiKeyBody } from '../../schemas/api/accounts.js';
-import { paginate, pageParams } from './pagination.js';
+import { paginate, pageParams, pagingQuery } from './pagination.js';
 import { presentApiKey } from './present.js';
 import type { ApiRoutes } from './routes.js';
-import { pagingQuery } from './subaccounts.js';
 
 export function apiKeyRoutes(api: ApiRoutes, models: Models): void {
   const base = '/api/subaccounts/:sid/api-keys';

@@ -1,10 +1,9 @@
 import type { Models } from '../db/models/index.js';
 import { conflict, notFound } from '../lib/errors.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { paginate, pageParams } from './pagination.js';
+import { paginate, pageParams, pagingQuery } from './pagination.js';
 import { presentApproval } from './present-runtime.js';
 import type { ApiRoutes } from './routes.js';
-import { pagingQuery } from './subaccounts.js';
 
 export const decideBody = {
   type: 'object',

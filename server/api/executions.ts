@@ -4,12 +4,11 @@ import type { Models } from '../db/models/index.js';
 import { EXECUTION_STATUSES, type ExecutionRow } from '../db/models/runtime.js';
 import { badRequest, conflict, notFound } from '../lib/errors.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { paginate, pageParams } from './pagination.js';
+import { paginate, pageParams, pagingQuery } from './pagination.js';
 import { presentExecution, presentExecutionSummary } from './present-runtime.js';
 import type { ApiRoutes } from './routes.js';
-import { pagingQuery } from './subaccounts.js';
+import { isId } from '../db/columns.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function executionRoutes(api: ApiRoutes, models: Models, runtime: Runtime): void {
   const base = '/api/subaccounts/:sid/executions';
@@ -36,7 +35,7 @@ export function executionRoutes(api: ApiRoutes, models: Models, runtime: Runtime
       const where: Record<string, unknown> = { subaccountId: req.subaccount!.id };
       const { flowId, status } = req.query;
       if (flowId !== undefined) {
-        if (typeof flowId !== 'string' || !UUID.test(flowId)) throw badRequest('flowId must be a flow id.', [{ path: '/query/flowId', message: 'is not an id' }]);
+        if (!isId(flowId)) throw badRequest('flowId must be a flow id.', [{ path: '/query/flowId', message: 'is not an id' }]);
         where.flowId = flowId;
       }
       if (status !== undefined) {

@@ -9,9 +9,8 @@ import { nextRuns } from '../../nodes/triggers/schedule/handler.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { presentExecution } from './present-runtime.js';
 import { iso } from './present.js';
-import { paginate, pageParams } from './pagination.js';
+import { paginate, pageParams, pagingQuery } from './pagination.js';
 import type { ApiRoutes } from './routes.js';
-import { pagingQuery } from './subaccounts.js';
 
 export interface FlowDeps {
   models: Models;

@@ -6,9 +6,8 @@ import { compile, toDetails } from '../lib/validation.js';
 import { findTemplate, integrationTemplates } from '../../schemas/integrations/index.js';
 import { maskedConfig, revealConfig, splitConfig, MASK } from '../integrations/vault.js';
 import { iso } from './present.js';
-import { paginate, pageParams } from './pagination.js';
+import { paginate, pageParams, pagingQuery } from './pagination.js';
 import type { ApiRoutes } from './routes.js';
-import { pagingQuery } from './subaccounts.js';
 
 const createBody = {
   type: 'object',

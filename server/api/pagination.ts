@@ -1,5 +1,6 @@
 import { Op, type Model, type ModelStatic, type WhereOptions } from 'sequelize';
 import { badRequest } from '../lib/errors.js';
+import { isId } from '../db/columns.js';
 
 export interface Page<T> {
   items: T[];
@@ -11,7 +12,6 @@ export interface PageParams {
   afterId: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Reads `limit` (1..200, default 50) and the opaque `cursor` from a query string. */
 export function pageParams(query: Record<string, unknown>): PageParams {
@@ -25,7 +25,7 @@ export function pageParams(query: Record<string, unknown>): PageParams {
   let afterId: string | null = null;
   if (query.cursor !== undefined && query.cursor !== '') {
     afterId = typeof query.cursor === 'string' ? Buffer.from(query.cursor, 'base64url').toString('utf8') : '';
-    if (!UUID.test(afterId)) {
+    if (!isId(afterId)) {
       throw badRequest('cursor is not one this API gave out; start again without it.', [{ path: '/query/cursor', message: 'is invalid' }]);
     }
   }
@@ -52,3 +52,10 @@ export async function paginate<M extends Model, T>(
     nextCursor: more && last ? Buffer.from(last.id, 'utf8').toString('base64url') : null,
   };
 }
+
+
+/** The paging parameters, as the OpenAPI document describes them. */
+export const pagingQuery = {
+  limit: { type: 'integer', description: 'Items per page, 1 to 200 (default 50).' },
+  cursor: { type: 'string', description: 'The nextCursor of the previous page.' },
+};

@@ -2,8 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import type { Access, Tenancy } from '../auth/tenancy.js';
 import { notFound, unauthorized } from '../lib/errors.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 import { assertValid, type JsonSchema } from '../lib/validation.js';
+import { isId } from '../db/columns.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -53,7 +53,7 @@ export class ApiRoutes {
         await this.ctx.authenticate(req);
         if (!req.principal) throw unauthorized();
         // Every path id is a UUID: anything else names nothing, and must not reach the database as such.
-        for (const value of Object.values(req.params)) if (!UUID.test(String(value))) throw notFound();
+        for (const value of Object.values(req.params)) if (!isId(String(value))) throw notFound();
         if (auth === 'subaccount') {
           req.subaccount = await this.ctx.tenancy.subaccount(req.principal, String(req.params.sid), access);
         } else {

@@ -5,7 +5,7 @@ import {
   type CreateSubaccountBody,
   type UpdateSubaccountBody,
 } from '../../schemas/api/accounts.js';
-import { paginate, pageParams } from './pagination.js';
+import { paginate, pageParams, pagingQuery } from './pagination.js';
 import { presentSubaccount } from './present.js';
 import type { ApiRoutes } from './routes.js';
 
@@ -41,8 +41,3 @@ export function subaccountRoutes(api: ApiRoutes, models: Models): void {
     },
   );
 }
-
-export const pagingQuery = {
-  limit: { type: 'integer', description: 'Items per page, 1 to 200 (default 50).' },
-  cursor: { type: 'string', description: 'The nextCursor of the previous page.' },
-};

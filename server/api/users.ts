@@ -3,10 +3,9 @@ import { hashPassword } from '../auth/passwords.js';
 import type { Models } from '../db/models/index.js';
 import { badRequest, conflict, forbidden } from '../lib/errors.js';
 import { createUserBody, type CreateUserBody } from '../../schemas/api/accounts.js';
-import { paginate, pageParams } from './pagination.js';
+import { paginate, pageParams, pagingQuery } from './pagination.js';
 import { presentUser } from './present.js';
 import type { ApiRoutes } from './routes.js';
-import { pagingQuery } from './subaccounts.js';
 
 export function userRoutes(api: ApiRoutes, models: Models): void {
   api.add(

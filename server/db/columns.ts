@@ -7,6 +7,10 @@ import { v7 as uuidv7 } from 'uuid';
  */
 export const newId = (): string => uuidv7();
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Whether a caller-supplied string can be an id at all (anything else must not reach the database). */
+export const isId = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
 export const idColumn = (): ModelAttributeColumnOptions => ({
   type: DataTypes.UUID,
   primaryKey: true,

@@ -6,8 +6,8 @@ import type { Principal } from '../auth/principal.js';
 import type { Tenancy } from '../auth/tenancy.js';
 import type { Models } from '../db/models/index.js';
 import type { EventBus } from '../runtime/events.js';
+import { isId } from '../db/columns.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Ack = (answer: { ok: boolean; error?: string }) => void;
 
@@ -37,7 +37,7 @@ export function attachRealtime(server: HttpServer, deps: { models: Models; tenan
   function roomName(payload: unknown): { name: string; id: string; kind: 'execution' | 'flow' } {
     const { executionId, flowId } = (payload ?? {}) as { executionId?: unknown; flowId?: unknown };
     const [kind, raw] = typeof executionId === 'string' ? (['execution', executionId] as const) : (['flow', flowId] as const);
-    if (typeof raw !== 'string' || !UUID.test(raw)) throw new RefusedError('send {executionId} or {flowId}');
+    if (!isId(raw)) throw new RefusedError('send {executionId} or {flowId}');
     // Events carry ids in lower case: a room named otherwise would never receive anything.
     const id = raw.toLowerCase();
     return { name: `${kind}:${id}`, id, kind };
