@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import { Sequelize, Transaction } from 'sequelize';
 import type { Config } from '../config.js';
 
-export type Dialect = 'sqlite' | 'postgres';
-
 /** Builds the Sequelize instance for SQLite (default, a file in DATA_DIR) or PostgreSQL (DATABASE_URL). */
 export function createSequelize(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Sequelize {
   if (config.databaseUrl) {
@@ -72,8 +70,4 @@ function tuneSqlite(sequelize: Sequelize): void {
   const transaction = target.transaction.bind(sequelize);
   target.query = (sql, options) => (options?.transaction ? query(sql, options) : serial(() => query(sql, options)));
   target.transaction = (...args) => serial(() => transaction(...args));
-}
-
-export function dialectOf(sequelize: Sequelize): Dialect {
-  return sequelize.getDialect() === 'postgres' ? 'postgres' : 'sqlite';
 }

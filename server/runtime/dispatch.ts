@@ -94,7 +94,7 @@ export class QueueDispatcher implements Dispatcher {
   private readonly queue: Queue;
   private pending: { data: JobData; done: { resolve(): void; reject(err: unknown): void } }[] = [];
 
-  constructor(private readonly connection: Redis) {
+  constructor(connection: Redis) {
     this.queue = new Queue(QUEUE_NAME, { connection });
   }
 

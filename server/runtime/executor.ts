@@ -132,7 +132,7 @@ export class Executor {
 
     try {
       for (;;) {
-        const wave = this.readyNodes(flow, execution, steps);
+        const wave = this.readyNodes(flow, steps);
         if (!wave.length) break;
         const results = await Promise.all(wave.map((nodeId) => this.settle(flow, execution, steps, nodeId, signal, record, flush)));
         const unrouted = results.find((r) => r && r.status === 'failed' && !r.outputs);
@@ -158,7 +158,7 @@ export class Executor {
   }
 
   /** Nodes not yet settled whose parents all have (waiting steps count as not settled). */
-  private readyNodes(flow: CompiledFlow, execution: ExecutionData, steps: Map<string, StepState>): string[] {
+  private readyNodes(flow: CompiledFlow, steps: Map<string, StepState>): string[] {
     const ready: string[] = [];
     for (const nodeId of flow.order) {
       const step = steps.get(nodeId);

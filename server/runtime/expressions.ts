@@ -76,12 +76,6 @@ export function checkExpressions(value: unknown, path = ''): { path: string; mes
   return [];
 }
 
-export function containsExpression(value: unknown): boolean {
-  if (typeof value === 'string') return hasExpression(value);
-  if (Array.isArray(value)) return value.some(containsExpression);
-  if (value && typeof value === 'object') return Object.values(value).some(containsExpression);
-  return false;
-}
 
 async function evaluate(source: string, scope: ExpressionScope, path: string): Promise<unknown> {
   try {

@@ -219,8 +219,4 @@ export class ExecutionStore {
     });
   }
 
-  async status(executionId: string): Promise<ExecutionStatus | null> {
-    const row = await this.models.Execution.findByPk(executionId, { attributes: ['status'] });
-    return row?.status ?? null;
-  }
 }

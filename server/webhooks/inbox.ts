@@ -1,4 +1,3 @@
-import { Op } from 'sequelize';
 import { GroupCommit } from '../db/group-commit.js';
 import { insertRows, type Column } from '../db/raw.js';
 import { loadCredentials } from '../integrations/vault.js';
@@ -107,18 +106,17 @@ export class WebhookInbox {
     this.hooks.clear();
   }
 
+  /**
+   * The delivery that first used this key within the dedupe window, or null. A key older than the window
+   * is released here, so the same key can start the flow again.
+   */
   async firstWithKey(triggerId: string, key: string) {
     const first = await this.models.WebhookEvent.findOne({ where: { triggerId, idempotencyKey: key } });
-    if (!first?.response || Date.now() - new Date(first.createdAt).getTime() > DEDUPE_WINDOW_MS) return null;
-    return first;
-  }
-
-  /** A key older than the dedupe window is released, so the same key can start the flow again. */
-  async releaseStaleKey(triggerId: string, key: string): Promise<void> {
-    await this.models.WebhookEvent.update(
-      { idempotencyKey: null },
-      { where: { triggerId, idempotencyKey: key, createdAt: { [Op.lt]: new Date(Date.now() - DEDUPE_WINDOW_MS) } } },
-    );
+    if (first && Date.now() - new Date(first.createdAt).getTime() > DEDUPE_WINDOW_MS) {
+      await first.update({ idempotencyKey: null });
+      return null;
+    }
+    return first?.response ? first : null;
   }
 
   store(entry: InboxEntry): Promise<void> {

@@ -74,10 +74,7 @@ export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime): Router {
     }
     const body = parseBody(req, raw);
     const key = idempotencyKey(req, body, config);
-    if (key) {
-      if (await replay(trigger.id, key, res)) return;
-      await inbox.releaseStaleKey(trigger.id, key);
-    }
+    if (key && (await replay(trigger.id, key, res))) return;
 
     const executionId = newId();
     const response = { status: 202, body: { executionId } };
