@@ -97,7 +97,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   nodeRoutes(api, registry);
   const inbox = new WebhookInbox(models, config.encryptionKey);
   integrationRoutes(api, { models, encryptionKey: config.encryptionKey, onChanged: () => inbox.forget() });
-  flowRoutes(api, { models, registry, runtime, publicUrl: config.publicUrl, onFlowChanged: () => inbox.forget() });
+  flowRoutes(api, { models, registry, runtime, publicUrl: config.publicUrl, encryptionKey: config.encryptionKey, onFlowChanged: () => inbox.forget() });
   executionRoutes(api, models, runtime);
   approvalRoutes(api, models, runtime);
 

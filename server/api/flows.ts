@@ -4,6 +4,7 @@ import { flowDocumentSchema, flowUpdateSchema, runFlowSchema, type FlowDocument,
 import type { Models } from '../db/models/index.js';
 import type { FlowRow, TriggerRow } from '../db/models/runtime.js';
 import { badRequest, notFound, type ErrorDetail } from '../lib/errors.js';
+import { maskGraph, sealGraph } from '../integrations/node-secrets.js';
 import { assertValidGraph, normaliseGraph, syncTriggers } from '../runtime/flows.js';
 import { nextRuns } from '../../nodes/triggers/schedule/handler.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -17,12 +18,16 @@ export interface FlowDeps {
   registry: NodeRegistry;
   runtime: Runtime;
   publicUrl: string;
+  /** Seals the secret fields of node configs (CONTRACT §4's rule, applied to nodes). */
+  encryptionKey: Buffer;
   /** Called after a flow's graph, state or existence changed (webhook intake drops its cache). */
   onFlowChanged?(): void;
 }
 
 export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
-  const { models, registry, runtime } = deps;
+  const { models, registry, runtime, encryptionKey } = deps;
+  /** Graphs are stored with their secrets sealed and answered with them masked. */
+  const shown = (graph: FlowGraph) => maskGraph(graph, registry);
   const base = '/api/subaccounts/:sid/flows';
   const changed = () => deps.onFlowChanged?.();
 
@@ -54,7 +59,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
       version: flow.version,
       active: flow.active,
       errorFlowId: flow.errorFlowId,
-      graph: version?.graph ?? null,
+      graph: version ? shown(version.graph) : null,
       triggers: triggers.map(presentTrigger),
       createdAt: iso(flow.createdAt),
       updatedAt: iso(flow.updatedAt),
@@ -86,10 +91,12 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
   }
 
   async function createFlow(req: Request, doc: FlowDocument) {
-    const graph = normaliseGraph(doc.graph);
-    assertValidGraph(graph, registry);
-    await assertIntegrations(req, graph);
+    const clear = normaliseGraph(doc.graph);
+    assertValidGraph(clear, registry);
+    await assertIntegrations(req, clear);
     await assertErrorFlow(req, doc.errorFlowId);
+    // An exported flow carries its secrets masked: they must be entered again (400 naming each field).
+    const graph = sealGraph(clear, registry, encryptionKey);
     const flow = await models.Flow.sequelize!.transaction(async (transaction) => {
       const flow = await models.Flow.create(
         {
@@ -136,9 +143,11 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
     if (body.errorFlowId !== undefined) await assertErrorFlow(req, body.errorFlowId, flow.id);
     await models.Flow.sequelize!.transaction(async (transaction) => {
       const current = await models.FlowVersion.findOne({ where: { flowId: flow.id, version: flow.version }, transaction });
-      const changed = graph && JSON.stringify(current?.graph) !== JSON.stringify(graph);
+      // A secret sent back masked keeps the current version's value; an unchanged one keeps its seal.
+      const sealed = graph && sealGraph(graph, registry, encryptionKey, current?.graph);
+      const changed = sealed && JSON.stringify(current?.graph) !== JSON.stringify(sealed);
       const version = changed ? flow.version + 1 : flow.version;
-      if (changed) await models.FlowVersion.create({ flowId: flow.id, version, graph }, { transaction });
+      if (changed) await models.FlowVersion.create({ flowId: flow.id, version, graph: sealed }, { transaction });
       await flow.update(
         {
           version,
@@ -148,7 +157,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
         },
         { transaction },
       );
-      if (changed) await syncTriggers(models, flow, graph, registry, transaction);
+      if (changed) await syncTriggers(models, flow, sealed, registry, transaction);
     });
     deps.onFlowChanged?.();
     return present(flow);
@@ -163,7 +172,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
   api.add({ method: 'get', path: `${base}/:fid/versions`, summary: 'List a flow’s immutable versions', tag: 'flows' }, async (req) => {
     const flow = await findFlow(req);
     const versions = await models.FlowVersion.findAll({ where: { flowId: flow.id }, order: [['version', 'DESC']] });
-    return { items: versions.map((v) => ({ version: v.version, graph: v.graph, createdAt: iso(v.createdAt) })), nextCursor: null };
+    return { items: versions.map((v) => ({ version: v.version, graph: shown(v.graph), createdAt: iso(v.createdAt) })), nextCursor: null };
   });
 
   for (const [action, active] of [['activate', true], ['deactivate', false]] as const) {
@@ -182,7 +191,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
   api.add({ method: 'get', path: `${base}/:fid/export`, summary: 'Export the flow document', tag: 'flows' }, async (req) => {
     const flow = await findFlow(req);
     const version = await models.FlowVersion.findOne({ where: { flowId: flow.id, version: flow.version } });
-    return { name: flow.name, ...(flow.description ? { description: flow.description } : {}), graph: version!.graph };
+    return { name: flow.name, ...(flow.description ? { description: flow.description } : {}), graph: shown(version!.graph) };
   });
 
   api.add(

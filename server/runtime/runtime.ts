@@ -9,6 +9,7 @@ import type { Dispatcher } from './dispatch.js';
 import type { EventBus } from './events.js';
 import { Executor } from './executor.js';
 import { compileFlow, type CompiledFlow } from './graph.js';
+import { revealGraph } from '../integrations/node-secrets.js';
 import { ExecutionStore, type StepState } from './store.js';
 
 export interface RuntimeOptions {
@@ -19,6 +20,8 @@ export interface RuntimeOptions {
   leaseMs?: number;
   sweepMs?: number;
   allowPrivateNetwork?: boolean;
+  /** Unseals secrets written in node configs (server/integrations/node-secrets.ts) for the steps that use them. */
+  encryptionKey: Buffer;
   /** Days finished executions are kept; 0 keeps them forever. */
   retentionDays?: number;
 }
@@ -73,7 +76,7 @@ export class Runtime {
     if (!compiled) {
       compiled = this.models.FlowVersion.findOne({ where: { flowId, version } }).then((row) => {
         if (!row) throw new Error(`flow ${flowId} has no version ${version}`);
-        return compileFlow(row.graph, this.options.registry);
+        return compileFlow(revealGraph(row.graph, this.options.registry, this.options.encryptionKey), this.options.registry);
       });
       compiled.catch(() => this.flows.delete(key));
       if (this.flows.size > 1000) this.flows.delete(this.flows.keys().next().value as string);

@@ -38,7 +38,7 @@ export async function startRuntime(
   tuning: RuntimeTuning = {},
 ): Promise<RuntimeServices> {
   const bus = new EventBus();
-  const runtime = new Runtime({ ...deps, bus, leaseMs: tuning.leaseMs ?? config.leaseMs, sweepMs: tuning.sweepMs, allowPrivateNetwork: config.allowPrivateNetwork, retentionDays: config.executionRetentionDays });
+  const runtime = new Runtime({ ...deps, bus, leaseMs: tuning.leaseMs ?? config.leaseMs, sweepMs: tuning.sweepMs, allowPrivateNetwork: config.allowPrivateNetwork, encryptionKey: config.encryptionKey, retentionDays: config.executionRetentionDays });
   const closers: (() => Promise<void>)[] = [];
   let dispatcher: Dispatcher;
   let redis: Redis | undefined;

@@ -1,6 +1,7 @@
 import { GroupCommit } from '../db/group-commit.js';
 import { insertRows, type Column } from '../db/raw.js';
 import { loadCredentials } from '../integrations/vault.js';
+import { revealSecret } from '../integrations/node-secrets.js';
 import type { Models } from '../db/models/index.js';
 import type { ExecutionData, FlowRow, TriggerRow } from '../db/models/runtime.js';
 
@@ -94,11 +95,21 @@ export class WebhookInbox {
   }
 
   private async signingSecret(trigger: TriggerRow): Promise<string | null> {
-    const signature = (trigger.config as { signature?: { secret?: string; integrationId?: string } }).signature;
+    const signature = (trigger.config as { signature?: { secret?: unknown; integrationId?: string } }).signature;
     if (!signature) return null;
-    if (!signature.integrationId) return signature.secret ?? null;
+    if (!signature.integrationId) return this.inlineSecret(signature.secret);
     const credentials = await loadCredentials(this.models, this.encryptionKey, trigger.subaccountId, signature.integrationId, 'webhook-secret').catch(() => null);
     return typeof credentials?.secret === 'string' ? credentials.secret : null;
+  }
+
+  /** A secret written in the node, sealed at rest; null (the check fails closed) when it cannot be unsealed. */
+  private inlineSecret(stored: unknown): string | null {
+    try {
+      const secret = revealSecret(stored, this.encryptionKey);
+      return typeof secret === 'string' ? secret : null;
+    } catch {
+      return null;
+    }
   }
 
   /** Called when this process changes a flow or an integration, so its webhooks see the change at once. */
