@@ -26,7 +26,7 @@ import { registerRuntimeMetrics } from './runtime/metrics.js';
 import { WebhookInbox } from './webhooks/inbox.js';
 import { integrationRoutes } from './api/integrations.js';
 import { webhookRoutes } from './webhooks/intake.js';
-import { LoginLimiter } from './auth/login-limiter.js';
+import { createLoginLimiter } from './auth/login-limiter.js';
 import { createPassport } from './auth/passport.js';
 import { Tenancy } from './auth/tenancy.js';
 import type { Config } from './config.js';
@@ -90,10 +90,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   operationsRoutes(app, sequelize, metrics, () => probes);
 
   const api = new ApiRoutes({ tenancy, authenticate: passport.authenticate });
-  authRoutes(api, { models, sessionTtlMs: config.sessionTtlMs, limiter: new LoginLimiter(), verifyLogin: passport.verifyLogin });
+  authRoutes(api, { models, sessionTtlMs: config.sessionTtlMs, limiter: createLoginLimiter(sequelize, services.redis), verifyLogin: passport.verifyLogin, bus });
   subaccountRoutes(api, models);
-  userRoutes(api, models);
-  apiKeyRoutes(api, models);
+  userRoutes(api, models, bus);
+  apiKeyRoutes(api, models, bus);
   nodeRoutes(api, registry);
   const inbox = new WebhookInbox(models, config.encryptionKey);
   integrationRoutes(api, { models, encryptionKey: config.encryptionKey, onChanged: () => inbox.forget() });

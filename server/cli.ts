@@ -5,6 +5,7 @@ import { createSequelize } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { defineModels } from './db/models/index.js';
 import { hashPassword } from './auth/passwords.js';
+import { normalizeEmail } from './auth/email.js';
 import { runSeeds } from './db/seed.js';
 import { startWorker } from './worker.js';
 
@@ -77,7 +78,7 @@ async function createUser(config: Config, args: string[]): Promise<void> {
   });
   if (!values.email || !values.password || !values.agency) throw new UsageError('create-user needs --email, --password and --agency');
   if (values.password.length < 8) throw new UsageError('--password must be at least 8 characters');
-  const email = values.email.trim().toLowerCase();
+  const email = normalizeEmail(values.email);
   await withDatabase(config, async (models) => {
     if (await models.User.findOne({ where: { email } })) throw new UsageError(`a user with email ${email} already exists`);
     const agency = await models.Agency.create({ name: values.agency! });

@@ -37,24 +37,34 @@ export const updateSubaccountBody = {
 } as const;
 export type UpdateSubaccountBody = FromSchema<typeof updateSubaccountBody>;
 
+const role = { type: 'string', enum: ['owner', 'admin', 'builder', 'viewer'] } as const;
+/** The sub-accounts a builder or viewer is given (owners and admins reach all of them anyway). */
+const subaccountIds = { type: 'array', items: { type: 'string', format: 'uuid' }, uniqueItems: true, maxItems: 1000 } as const;
+
 export const createUserBody = {
   type: 'object',
   additionalProperties: false,
   required: ['email', 'password', 'role'],
-  properties: {
-    email,
-    password,
-    name,
-    role: { type: 'string', enum: ['owner', 'admin', 'builder', 'viewer'] },
-    subaccountIds: { type: 'array', items: { type: 'string', format: 'uuid' }, uniqueItems: true, maxItems: 1000 },
-  },
+  properties: { email, password, name, role, subaccountIds },
 } as const;
 export type CreateUserBody = FromSchema<typeof createUserBody>;
+
+export const updateUserBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { role, subaccountIds },
+} as const;
+export type UpdateUserBody = FromSchema<typeof updateUserBody>;
 
 export const createApiKeyBody = {
   type: 'object',
   additionalProperties: false,
   required: ['name'],
-  properties: { name },
+  properties: {
+    name,
+    /** After this time the key no longer works; it must lie in the future. */
+    expiresAt: { type: 'string', format: 'date-time', maxLength: 40 },
+  },
 } as const;
 export type CreateApiKeyBody = FromSchema<typeof createApiKeyBody>;

@@ -1,9 +1,11 @@
 import type { Request } from 'express';
+import { normalizeEmail } from '../auth/email.js';
 import type { LoginLimiter } from '../auth/login-limiter.js';
 import { hashPassword } from '../auth/passwords.js';
 import { hashToken, newSessionToken } from '../auth/tokens.js';
 import type { Models } from '../db/models/index.js';
 import type { UserRow } from '../db/models/accounts.js';
+import type { EventBus } from '../runtime/events.js';
 import { conflict, unauthorized } from '../lib/errors.js';
 import { loginBody, registerBody, type LoginBody, type RegisterBody } from '../../schemas/api/accounts.js';
 import { presentAgency, presentSubaccount, presentUser } from './present.js';
@@ -13,7 +15,10 @@ export interface AuthDeps {
   models: Models;
   sessionTtlMs: number;
   limiter: LoginLimiter;
+  /** Checks the email and password in the body (the email normalised the same way as here). */
   verifyLogin(req: Request): Promise<UserRow | null>;
+  /** Carries revocations to every process's sockets. */
+  bus: EventBus;
 }
 
 export function authRoutes(api: ApiRoutes, deps: AuthDeps): void {
@@ -29,7 +34,7 @@ export function authRoutes(api: ApiRoutes, deps: AuthDeps): void {
     { method: 'post', path: '/api/auth/register', summary: 'Create an agency and its owner', tag: 'auth', auth: 'public', body: registerBody, status: 201 },
     async (req) => {
       const body = req.body as RegisterBody;
-      const email = body.email.trim().toLowerCase();
+      const email = normalizeEmail(body.email);
       if (await models.User.findOne({ where: { email } })) throw conflict('An account with this email already exists.', 'email_taken');
       const passwordHash = await hashPassword(body.password);
       const { user, agency } = await models.Agency.sequelize!.transaction(async (transaction) => {
@@ -47,15 +52,13 @@ export function authRoutes(api: ApiRoutes, deps: AuthDeps): void {
   api.add(
     { method: 'post', path: '/api/auth/login', summary: 'Sign in with email and password', tag: 'auth', auth: 'public', body: loginBody },
     async (req) => {
-      const { email } = req.body as LoginBody;
-      const ip = req.ip ?? 'unknown';
-      await deps.limiter.assertAllowed(email, ip);
+      const email = normalizeEmail((req.body as LoginBody).email);
+      // The attempt is counted before the password is checked (parallel guesses cannot all pass) and
+      // given back when it was right.
+      const attempt = await deps.limiter.begin(email, req.ip ?? 'unknown');
       const user = await deps.verifyLogin(req);
-      if (!user) {
-        await deps.limiter.recordFailure(email, ip);
-        throw unauthorized('Email or password is incorrect.');
-      }
-      await deps.limiter.recordSuccess(email);
+      if (!user) throw unauthorized('Email or password is incorrect.');
+      await attempt.succeeded();
       return { token: await openSession(user.id), user: presentUser(user) };
     },
   );
@@ -64,7 +67,10 @@ export function authRoutes(api: ApiRoutes, deps: AuthDeps): void {
     { method: 'post', path: '/api/auth/logout', summary: 'Revoke the current session token', tag: 'auth', auth: 'agency', access: 'read', status: 204 },
     async (req) => {
       const principal = req.principal!;
-      if (principal.sessionId) await models.Session.update({ revokedAt: new Date() }, { where: { id: principal.sessionId } });
+      if (!principal.sessionId) return;
+      await models.Session.update({ revokedAt: new Date() }, { where: { id: principal.sessionId } });
+      // Sockets opened with this token hang up at once, in every process.
+      deps.bus.control({ type: 'access', reason: 'revoked', sessionIds: [principal.sessionId] });
     },
   );
 

@@ -29,6 +29,8 @@ export const presentApiKey = (k: ApiKeyRow) => ({
   name: k.name,
   prefix: k.prefix,
   subaccountId: k.subaccountId,
+  createdById: k.createdById,
+  expiresAt: iso(k.expiresAt),
   lastUsedAt: iso(k.lastUsedAt),
   createdAt: iso(k.createdAt),
 });

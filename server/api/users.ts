@@ -1,34 +1,69 @@
-import { Op } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
+import { normalizeEmail } from '../auth/email.js';
 import { hashPassword } from '../auth/passwords.js';
+import type { Principal } from '../auth/principal.js';
+import type { Role, UserRow } from '../db/models/accounts.js';
 import type { Models } from '../db/models/index.js';
-import { badRequest, conflict, forbidden } from '../lib/errors.js';
-import { createUserBody, type CreateUserBody } from '../../schemas/api/accounts.js';
+import type { EventBus } from '../runtime/events.js';
+import { badRequest, conflict, forbidden, notFound } from '../lib/errors.js';
+import { createUserBody, updateUserBody, type CreateUserBody, type UpdateUserBody } from '../../schemas/api/accounts.js';
 import { paginate, pageParams, pagingQuery } from './pagination.js';
 import { presentUser } from './present.js';
 import type { ApiRoutes } from './routes.js';
 
-export function userRoutes(api: ApiRoutes, models: Models): void {
+const wide = (role: Role) => role === 'owner' || role === 'admin';
+
+/**
+ * Who may change whom, as in n8n and GoHighLevel: owners manage everyone; admins manage admins,
+ * builders and viewers, but cannot make anyone an owner nor change or remove an owner. An agency
+ * always keeps at least one owner.
+ */
+function assertMayManage(actor: Principal, target: UserRow, newRole?: Role): void {
+  if (actor.role === 'owner') return;
+  if (target.role === 'owner') throw forbidden('Only an owner can change or remove an owner.');
+  if (newRole === 'owner') throw forbidden('Only an owner can make someone an owner.');
+}
+
+export function userRoutes(api: ApiRoutes, models: Models, bus: EventBus): void {
+  const sequelize = models.User.sequelize!;
+
+  /** 400 naming each listed sub-account that is not the agency's. */
+  async function assertSubaccounts(agencyId: string, ids: string[]): Promise<void> {
+    const found = ids.length ? await models.Subaccount.findAll({ where: { agencyId, id: { [Op.in]: ids } }, attributes: ['id'] }) : [];
+    const known = new Set(found.map((s) => s.id));
+    const details = ids.flatMap((id, i) => (known.has(id) ? [] : [{ path: `/subaccountIds/${i}`, message: 'no such sub-account' }]));
+    if (details.length) throw badRequest('Some sub-accounts do not exist in this agency.', details);
+  }
+
+  /**
+   * Finds the agency's user inside a transaction that holds the agency row, so two owners demoting or
+   * removing each other at once cannot both pass the last-owner check (PostgreSQL row lock; SQLite
+   * transactions are serial anyway).
+   */
+  async function lockedUser(agencyId: string, userId: string, transaction: Transaction): Promise<UserRow> {
+    await models.Agency.findByPk(agencyId, { transaction, lock: transaction.LOCK.UPDATE, attributes: ['id'] });
+    const user = await models.User.findOne({ where: { id: userId, agencyId }, transaction });
+    if (!user) throw notFound('user');
+    return user;
+  }
+
+  async function assertAnotherOwner(user: UserRow, transaction: Transaction): Promise<void> {
+    const others = await models.User.count({ where: { agencyId: user.agencyId, role: 'owner', id: { [Op.ne]: user.id } }, transaction });
+    if (!others) throw conflict('This is the agency’s last owner: make someone else an owner first.', 'last_owner');
+  }
+
   api.add(
     { method: 'post', path: '/api/users', summary: 'Add a user to the agency', tag: 'users', auth: 'agency', access: 'admin', body: createUserBody, status: 201 },
     async (req) => {
       const principal = req.principal!;
       const body = req.body as CreateUserBody;
       if (body.role === 'owner' && principal.role !== 'owner') throw forbidden('Only an owner can add another owner.');
-      const email = body.email.trim().toLowerCase();
+      const email = normalizeEmail(body.email);
       const subaccountIds = body.subaccountIds ?? [];
-      const found = subaccountIds.length
-        ? await models.Subaccount.findAll({ where: { agencyId: principal.agencyId, id: { [Op.in]: subaccountIds } }, attributes: ['id'] })
-        : [];
-      const missing = subaccountIds.filter((id) => !found.some((s) => s.id === id));
-      if (missing.length) {
-        throw badRequest(
-          'Some sub-accounts do not exist in this agency.',
-          missing.map((id) => ({ path: `/subaccountIds/${subaccountIds.indexOf(id)}`, message: 'no such sub-account' })),
-        );
-      }
+      await assertSubaccounts(principal.agencyId, subaccountIds);
       if (await models.User.findOne({ where: { email } })) throw conflict('An account with this email already exists.', 'email_taken');
       const passwordHash = await hashPassword(body.password);
-      const user = await models.User.sequelize!.transaction(async (transaction) => {
+      const user = await sequelize.transaction(async (transaction) => {
         const user = await models.User.create(
           { agencyId: principal.agencyId, email, name: body.name ?? null, passwordHash, role: body.role },
           { transaction },
@@ -46,11 +81,67 @@ export function userRoutes(api: ApiRoutes, models: Models): void {
       const page = await paginate(models.User, { agencyId: req.principal!.agencyId }, pageParams(req.query), (u) => u);
       const members = await models.Member.findAll({ where: { userId: { [Op.in]: page.items.map((u) => u.id) } } });
       return {
-        items: page.items.map((u) =>
-          presentUser(u, u.role === 'owner' || u.role === 'admin' ? null : members.filter((m) => m.userId === u.id).map((m) => m.subaccountId)),
-        ),
+        items: page.items.map((u) => presentUser(u, wide(u.role) ? null : members.filter((m) => m.userId === u.id).map((m) => m.subaccountId))),
         nextCursor: page.nextCursor,
       };
+    },
+  );
+
+  api.add(
+    {
+      method: 'patch',
+      path: '/api/users/:uid',
+      summary: 'Change a user’s role or the sub-accounts they are given (owners and admins; an agency keeps at least one owner)',
+      tag: 'users',
+      auth: 'agency',
+      access: 'admin',
+      body: updateUserBody,
+    },
+    async (req) => {
+      const principal = req.principal!;
+      const body = req.body as UpdateUserBody;
+      if (body.subaccountIds) await assertSubaccounts(principal.agencyId, body.subaccountIds);
+      const { user, subaccountIds } = await sequelize.transaction(async (transaction) => {
+        const user = await lockedUser(principal.agencyId, String(req.params.uid), transaction);
+        assertMayManage(principal, user, body.role);
+        if (user.role === 'owner' && body.role && body.role !== 'owner') await assertAnotherOwner(user, transaction);
+        if (body.role && body.role !== user.role) await user.update({ role: body.role }, { transaction });
+        if (body.subaccountIds) {
+          await models.Member.destroy({ where: { userId: user.id }, transaction });
+          await models.Member.bulkCreate(body.subaccountIds.map((subaccountId) => ({ userId: user.id, subaccountId })), { transaction });
+        }
+        const members = await models.Member.findAll({ where: { userId: user.id }, attributes: ['subaccountId'], transaction });
+        return { user, subaccountIds: members.map((m) => m.subaccountId) };
+      });
+      // Their open sockets (and their API keys' sockets) check again what they may still see.
+      bus.control({ type: 'access', reason: 'changed', userIds: [user.id] });
+      return presentUser(user, wide(user.role) ? null : subaccountIds);
+    },
+  );
+
+  api.add(
+    {
+      method: 'delete',
+      path: '/api/users/:uid',
+      summary: 'Remove a user: their sessions, API keys and live connections stop working at once',
+      tag: 'users',
+      auth: 'agency',
+      access: 'admin',
+      status: 204,
+    },
+    async (req) => {
+      const principal = req.principal!;
+      const userId = await sequelize.transaction(async (transaction) => {
+        const user = await lockedUser(principal.agencyId, String(req.params.uid), transaction);
+        assertMayManage(principal, user);
+        if (user.role === 'owner') await assertAnotherOwner(user, transaction);
+        // Their keys are revoked (not only orphaned), so listings stop showing them; sessions and
+        // memberships go with the user (foreign keys cascade).
+        await models.ApiKey.update({ revokedAt: new Date() }, { where: { createdById: user.id, revokedAt: null }, transaction });
+        await user.destroy({ transaction });
+        return user.id;
+      });
+      bus.control({ type: 'access', reason: 'revoked', userIds: [userId] });
     },
   );
 }

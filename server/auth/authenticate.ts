@@ -14,7 +14,7 @@ export async function principalFromToken(models: Models, token: string): Promise
 export async function principalForUser(
   models: Models,
   user: { id: string; agencyId: string; role: Role },
-  sessionId: string | null,
+  session: { id: string; expiresAt: Date } | null,
 ): Promise<Principal> {
   const wide = user.role === 'owner' || user.role === 'admin';
   const members = wide ? [] : await models.Member.findAll({ where: { userId: user.id }, attributes: ['subaccountId'] });
@@ -23,9 +23,11 @@ export async function principalForUser(
     agencyId: user.agencyId,
     role: user.role,
     userId: user.id,
-    sessionId,
+    sessionId: session?.id ?? null,
     apiKeyId: null,
+    actorUserId: user.id,
     subaccountIds: wide ? null : members.map((m) => m.subaccountId),
+    expiresAt: session?.expiresAt ?? null,
   };
 }
 
@@ -35,21 +37,35 @@ async function fromSession(models: Models, token: string): Promise<Principal | n
   });
   if (!session) return null;
   const user = await models.User.findByPk(session.userId);
-  return user ? principalForUser(models, user, session.id) : null;
+  return user ? principalForUser(models, user, session) : null;
 }
 
+/**
+ * An API key acts for its creator and never beyond them: it works only while the creator exists and
+ * still reaches the key's sub-account, and writes only while the creator may write (a creator demoted
+ * to viewer leaves a read-only key).
+ */
 async function fromApiKey(models: Models, token: string): Promise<Principal | null> {
-  const key = await models.ApiKey.findOne({ where: { keyHash: hashToken(token), revokedAt: null } });
-  if (!key) return null;
+  const now = new Date();
+  const key = await models.ApiKey.findOne({
+    where: { keyHash: hashToken(token), revokedAt: null, [Op.or]: [{ expiresAt: null }, { expiresAt: { [Op.gt]: now } }] },
+  });
+  if (!key?.createdById) return null;
+  const creator = await models.User.findOne({ where: { id: key.createdById, agencyId: key.agencyId } });
+  if (!creator) return null;
+  const wide = creator.role === 'owner' || creator.role === 'admin';
+  if (!wide && !(await models.Member.findOne({ where: { userId: creator.id, subaccountId: key.subaccountId }, attributes: ['id'] }))) return null;
   // Recording use is best effort: a lost update must not fail the request it belongs to.
-  void key.update({ lastUsedAt: new Date() }).catch(() => undefined);
+  void key.update({ lastUsedAt: now }).catch(() => undefined);
   return {
     kind: 'apiKey',
     agencyId: key.agencyId,
-    role: 'builder',
+    role: creator.role === 'viewer' ? 'viewer' : 'builder',
     userId: null,
     sessionId: null,
     apiKeyId: key.id,
+    actorUserId: creator.id,
     subaccountIds: [key.subaccountId],
+    expiresAt: key.expiresAt ?? null,
   };
 }

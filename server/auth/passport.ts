@@ -5,6 +5,7 @@ import { Strategy as LocalStrategy } from 'passport-local';
 import type { Models } from '../db/models/index.js';
 import type { UserRow } from '../db/models/accounts.js';
 import { principalFromToken } from './authenticate.js';
+import { normalizeEmail } from './email.js';
 import { verifyPassword } from './passwords.js';
 import type { Principal } from './principal.js';
 
@@ -13,7 +14,7 @@ export function createPassport(models: Models) {
   const passport = new Passport();
   passport.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password', session: false }, (email, password, done) => {
-      models.User.findOne({ where: { email: email.trim().toLowerCase() } })
+      models.User.findOne({ where: { email: normalizeEmail(email) } })
         .then(async (user) => ((await verifyPassword(user?.passwordHash, password)) ? done(null, user as Express.User) : done(null, false)))
         .catch(done);
     }),

@@ -20,7 +20,13 @@ export class Tenancy {
   /** Checks the role allows this kind of access, anywhere in the agency. */
   assertAccess(principal: Principal, access: Access): void {
     if (access === 'admin' && !isAgencyAdmin(principal)) throw forbidden('Only an owner or admin of the agency can do this.');
-    if (access === 'write' && principal.role === 'viewer') throw forbidden('Viewers have read-only access.');
+    if (access === 'write' && principal.role === 'viewer') {
+      throw forbidden(
+        principal.kind === 'apiKey'
+          ? 'This API key is read-only: the user who created it is now a viewer.'
+          : 'Viewers have read-only access.',
+      );
+    }
   }
 
   async subaccount(principal: Principal, subaccountId: string, access: Access): Promise<SubaccountRow> {

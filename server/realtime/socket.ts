@@ -7,7 +7,7 @@ import type { Tenancy } from '../auth/tenancy.js';
 import type { Models } from '../db/models/index.js';
 import type { EventBus } from '../runtime/events.js';
 import { isId } from '../db/columns.js';
-
+import { accessOf, enforceAccess, hangUpAtExpiry, type SocketAccess } from './access.js';
 
 type Ack = (answer: { ok: boolean; error?: string }) => void;
 
@@ -27,7 +27,8 @@ export function attachRealtime(server: HttpServer, deps: { models: Models; tenan
     principalFromToken(deps.models, token)
       .then((principal) => {
         if (!principal) return next(new Error('unauthorized: the token is not valid'));
-        socket.data.token = token;
+        const access: SocketAccess = { token, principal, generation: 0 };
+        Object.assign(socket.data, access);
         next();
       })
       .catch(() => next(new Error('unauthorized')));
@@ -43,21 +44,35 @@ export function attachRealtime(server: HttpServer, deps: { models: Models; tenan
     return { name: `${kind}:${id}`, id, kind };
   }
 
-  /** The room, once the caller may read what it is about. Another tenant's id is answered like a missing one. */
-  async function readableRoom(principal: Principal, payload: unknown): Promise<string> {
-    const { name, id, kind } = roomName(payload);
+  /** Whether the principal may read what an execution or flow id names; `gone` when nothing has that id (any more). */
+  async function reach(principal: Principal, kind: 'execution' | 'flow', id: string): Promise<'yes' | 'no' | 'gone'> {
     const row =
       kind === 'execution'
         ? await deps.models.Execution.findByPk(id, { attributes: ['subaccountId'] })
         : await deps.models.Flow.findByPk(id, { attributes: ['subaccountId'] });
-    if (!row) throw new RefusedError('not found');
-    await deps.tenancy.subaccount(principal, row.subaccountId, 'read').catch(() => {
-      throw new RefusedError('not found');
-    });
+    if (!row) return 'gone';
+    return deps.tenancy.subaccount(principal, row.subaccountId, 'read').then(
+      () => 'yes' as const,
+      () => 'no' as const,
+    );
+  }
+
+  /** The room, once the caller may read what it is about. Another tenant's id is answered like a missing one. */
+  async function readableRoom(principal: Principal, payload: unknown): Promise<string> {
+    const { name, id, kind } = roomName(payload);
+    if ((await reach(principal, kind, id)) !== 'yes') throw new RefusedError('not found');
     return name;
   }
 
+  // A joined room stays fine unless its object is still there and out of reach (a deleted flow sends nothing more).
+  const access = enforceAccess(io, deps, async (principal, room) => {
+    const [kind, id] = room.split(':');
+    return (kind !== 'execution' && kind !== 'flow') || (await reach(principal, kind, id)) !== 'no';
+  });
+
   io.on('connection', (socket) => {
+    hangUpAtExpiry(socket);
+
     const answer = (ack: unknown): Ack => (typeof ack === 'function' ? (ack as Ack) : () => undefined);
     const refuse = (reply: Ack) => (err: unknown) => {
       if (!(err instanceof RefusedError)) deps.logger.warn({ err }, 'socket (un)subscribe failed');
@@ -67,14 +82,19 @@ export function attachRealtime(server: HttpServer, deps: { models: Models; tenan
     socket.on('subscribe', (payload: unknown, ack?: Ack) => {
       const reply = answer(ack);
       // The credential is checked on every subscribe: a logout or a removed membership takes effect at once.
-      principalFromToken(deps.models, socket.data.token as string)
+      const state = accessOf(socket);
+      const generation = state.generation;
+      principalFromToken(deps.models, state.token)
         .then(async (principal) => {
           if (!principal) {
             reply({ ok: false, error: 'unauthorized: the token is no longer valid' });
             setImmediate(() => socket.disconnect(true));
             return;
           }
+          state.principal = principal;
           await socket.join(await readableRoom(principal, payload));
+          // Access changed while this subscribe was on its way: check the joined rooms against the new state.
+          if (state.generation !== generation) await access.recheck(socket);
           reply({ ok: true });
         })
         .catch(refuse(reply));

@@ -25,11 +25,21 @@ export interface ExecutionEvent {
   at: string;
 }
 
-/** Control messages between processes (cancel a running execution wherever it runs). */
-export interface ControlMessage {
-  type: 'cancel';
-  executionId: string;
+/**
+ * Credentials or reach changed (server/realtime/socket.ts acts on it in every web process): with
+ * `revoked`, sockets of these sessions, API keys and users (and their users' keys) are closed at once;
+ * with `changed`, they check again what they may still see.
+ */
+export interface AccessMessage {
+  type: 'access';
+  reason: 'revoked' | 'changed';
+  sessionIds?: string[];
+  apiKeyIds?: string[];
+  userIds?: string[];
 }
+
+/** Control messages between processes (cancel a running execution wherever it runs; access changes). */
+export type ControlMessage = { type: 'cancel'; executionId: string } | AccessMessage;
 
 /**
  * The in-process bus. In queue mode a Redis bridge feeds it what other processes publish, so listeners

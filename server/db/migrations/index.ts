@@ -2,6 +2,8 @@ import type { QueryInterface } from 'sequelize';
 import * as m0001 from './0001-accounts.js';
 import * as m0002 from './0002-runtime.js';
 import * as m0003 from './0003-integrations.js';
+import * as m0004 from './0004-execution-interruptions.js';
+import * as m0005 from './0005-accounts-security.js';
 
 type Step = (params: { context: QueryInterface }) => Promise<void>;
 
@@ -10,4 +12,6 @@ export const migrations: { name: string; up: Step; down: Step }[] = [
   { name: '0001-accounts', ...m0001 },
   { name: '0002-runtime', ...m0002 },
   { name: '0003-integrations', ...m0003 },
+  { name: '0004-execution-interruptions', ...m0004 },
+  { name: '0005-accounts-security', ...m0005 },
 ];

@@ -67,6 +67,8 @@ export interface ApiKeyRow extends Row<ApiKeyRow> {
   name: string;
   prefix: string;
   keyHash: string;
+  /** After this the key no longer works; null: until revoked. */
+  expiresAt: CreationOptional<Date | null>;
   lastUsedAt: CreationOptional<Date | null>;
   revokedAt: CreationOptional<Date | null>;
   createdAt: CreationOptional<Date>;
@@ -126,6 +128,7 @@ export function defineAccountModels(sequelize: Sequelize) {
       name: DataTypes.STRING,
       prefix: DataTypes.STRING,
       keyHash: DataTypes.STRING,
+      expiresAt: DataTypes.DATE,
       lastUsedAt: DataTypes.DATE,
       revokedAt: DataTypes.DATE,
       ...stamps,
