@@ -7,6 +7,7 @@ import { defineModels } from './db/models/index.js';
 import { hashPassword } from './auth/passwords.js';
 import { normalizeEmail } from './auth/email.js';
 import { runSeeds } from './db/seed.js';
+import { sealStoredNodeSecrets } from './integrations/node-secrets-store.js';
 import { startWorker } from './worker.js';
 
 const USAGE = `Usage: npm run switchboard -- <command>
@@ -30,6 +31,8 @@ async function withDatabase<T>(config: Config, work: (models: ReturnType<typeof 
 async function start(config: Config): Promise<void> {
   const app = await createApp(config);
   await runSeeds(app.models);
+  const resealed = await sealStoredNodeSecrets(app.models, app.registry, config.encryptionKey);
+  if (resealed) app.logger.warn({ rows: resealed }, 'sealed node secrets that were stored in clear');
   const url = await app.listen();
   app.logger.info({ url, mode: config.executionMode, database: config.databaseUrl ? 'postgres' : 'sqlite' }, `Switchboard listening on ${url}`);
   let stopping = false;

@@ -204,3 +204,8 @@ export function revealGraph(graph: FlowGraph, registry: NodeRegistry, key: Buffe
     }
   });
 }
+
+/** The graph with every secret still in clear sealed (rows stored before sealing existed); sealed ones are kept. */
+export function sealClearSecrets(graph: FlowGraph, registry: NodeRegistry, key: Buffer): FlowGraph {
+  return mapSecrets(graph, registry, (value) => (isSealed(value) ? value : ({ $sealed: seal(value, key) } satisfies SealedValue)));
+}

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { createHmac } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
+import type { FlowGraph } from '../../schemas/flow.js';
+import { sealStoredNodeSecrets } from '../../server/integrations/node-secrets-store.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { activate, createFlow, waitForStatus, type Graph, type Workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -144,6 +146,27 @@ for (const kind of databaseKinds) {
       const fixed = await server.request('POST', path('/import'), { token: ws.token, body: exported });
       expect(fixed.status).to.equal(201);
       expect(fixed.text).to.not.include(SECRET);
+    });
+
+    it('masks secrets that rows older than sealing hold in clear, and seals them at start', async () => {
+      const flow = await createFlow(ws, signedHook(SECRET));
+      const legacy = signedHook(SECRET);
+      const graph = { ...legacy, edges: [{ ...legacy.edges![0], sourcePort: 'main' }] } as FlowGraph;
+      await server.app.models.FlowVersion.update({ graph }, { where: { flowId: flow.id } });
+      await activate(ws, flow.id);
+      await server.app.models.Trigger.update({ config: legacy.nodes[0].config! }, { where: { flowId: flow.id } });
+      expect(JSON.stringify(await server.app.sequelize.query('SELECT * FROM flow_triggers', { type: QueryTypes.SELECT }))).to.include(SECRET);
+      await expectHiddenEverywhere(flow.id, SECRET);
+      const post = await hookOf(flow.id);
+      expect((await post(SECRET)).status).to.equal(202);
+
+      const { models, registry, config } = server.app;
+      expect(await sealStoredNodeSecrets(models, registry, config.encryptionKey)).to.be.at.least(2);
+      expect(await sealStoredNodeSecrets(models, registry, config.encryptionKey)).to.equal(0, 'idempotent');
+      await expectSealedAtRest(flow.id, SECRET);
+      await server.request('POST', path(`/${flow.id}/activate`), { token: ws.token }); // drops the webhook cache
+      expect((await post(SECRET)).status).to.equal(202);
+      expect((await post('not-the-secret')).status).to.equal(401);
     });
 
     it('refuses a masked secret on a node that had none, and stores nothing', async () => {
