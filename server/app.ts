@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
 import { apiKeyRoutes } from './api/api-keys.js';
 import { authRoutes } from './api/auth.js';
-import { errorMiddleware, requireJson } from './api/errors.js';
+import { errorMiddleware, requireDecodablePath, requireJson } from './api/errors.js';
 import { buildOpenApi } from './api/openapi.js';
 import { operationsRoutes, type HealthProbes } from './api/operations.js';
 import { ApiRoutes, type RouteSpec } from './api/routes.js';
@@ -35,6 +35,7 @@ import { migrate } from './db/migrate.js';
 import { defineModels, type Models } from './db/models/index.js';
 import { HttpError } from './lib/errors.js';
 import { httpLogging } from './lib/http-logging.js';
+import { verifyJsonDepth } from './lib/json-body.js';
 import { createLogger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { placeholderPage } from './placeholder.js';
@@ -87,7 +88,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   app.use(metrics.middleware);
   app.use(helmet());
   app.use(cors({ origin: config.publicUrl, credentials: true }));
-  operationsRoutes(app, sequelize, metrics, () => probes);
+  app.use(requireDecodablePath);
+  operationsRoutes(app, sequelize, metrics, () => probes, { metricsToken: config.metricsToken });
 
   const api = new ApiRoutes({ tenancy, authenticate: passport.authenticate });
   authRoutes(api, { models, sessionTtlMs: config.sessionTtlMs, limiter: createLoginLimiter(sequelize, services.redis), verifyLogin: passport.verifyLogin, bus });
@@ -103,7 +105,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   app.use(webhookRoutes(inbox, runtime));
 
-  app.use('/api', requireJson, express.json({ limit: JSON_LIMIT, strict: false }));
+  app.use('/api', requireJson, express.json({ limit: JSON_LIMIT, strict: false, verify: verifyJsonDepth }));
   app.get('/api/openapi.json', (_req, res) => {
     res.json(buildOpenApi(api.specs, config.publicUrl));
   });
@@ -112,6 +114,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   app.get('/', (_req, res) => {
     res.type('html').send(placeholderPage);
   });
+  app.use((req, _res, next) => next(new HttpError(404, 'route_not_found', `There is no ${req.method} ${req.path}.`)));
   app.use(errorMiddleware);
 
   const server = createServer(app);

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { ensurePrivateDir } from './lib/private-files.js';
 
 export type ExecutionMode = 'inline' | 'queue';
 
@@ -25,6 +26,8 @@ export interface Config {
   leaseMs: number;
   /** Days an execution is kept; 0 keeps forever. */
   executionRetentionDays: number;
+  /** When set, `/metrics` requires `Authorization: Bearer <it>`; null leaves it open. */
+  metricsToken: string | null;
 }
 
 /** A configuration problem a person fixes by changing one environment variable. */
@@ -89,12 +92,19 @@ function encryptionKey(env: NodeJS.ProcessEnv, nodeEnv: string, dataDir: string,
   if (raw) return parseKey(raw, 'ENCRYPTION_KEY');
   if (nodeEnv === 'production') throw new ConfigError('ENCRYPTION_KEY', 'is required when NODE_ENV=production');
   const file = join(dataDir, 'encryption.key');
+  ensurePrivateDir(dataDir);
   if (existsSync(file)) return parseKey(readFileSync(file, 'utf8'), `ENCRYPTION_KEY (from ${file})`);
-  mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32);
   writeFileSync(file, key.toString('hex'), { mode: 0o600 });
   warn(`ENCRYPTION_KEY is not set: generated a development key into ${file}. Set ENCRYPTION_KEY in production.`);
   return key;
+}
+
+function metricsToken(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.METRICS_TOKEN;
+  if (raw === undefined || raw === '') return null;
+  if (!/^[\x21-\x7e]{16,}$/.test(raw)) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 printable characters without spaces');
+  return raw;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: (msg: string) => void = console.warn): Config {
@@ -129,5 +139,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: (msg: str
     inlineBacklog: integer(env, 'INLINE_BACKLOG', 5000, 1, 1_000_000),
     leaseMs: integer(env, 'EXECUTION_LEASE_SECONDS', 30, 1, 3600) * 1000,
     executionRetentionDays: integer(env, 'EXECUTION_RETENTION_DAYS', 30, 0, 3650),
+    metricsToken: metricsToken(env),
   };
 }

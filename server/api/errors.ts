@@ -5,10 +5,17 @@ import { HttpError } from '../lib/errors.js';
 interface BodyParserError extends Error {
   type?: string;
   status?: number;
+  expose?: boolean;
   limit?: number;
 }
 
-function toHttpError(err: unknown): HttpError | null {
+/** The Content-Encoding a request claims, or null for none. */
+function contentEncoding(req: Request): string | null {
+  const value = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+  return value && value !== 'identity' ? value : null;
+}
+
+function toHttpError(err: unknown, req: Request): HttpError | null {
   if (err instanceof HttpError) return err;
   if (err instanceof UniqueConstraintError) return new HttpError(409, 'conflict', 'This conflicts with something that already exists.');
   const parserError = err as BodyParserError;
@@ -23,12 +30,37 @@ function toHttpError(err: unknown): HttpError | null {
     case 'request.aborted':
       return new HttpError(400, 'request_aborted', 'The request was aborted.');
   }
+  // A path parameter that is not valid percent-encoding (the router's decode failed).
+  if (err instanceof URIError) return invalidPath();
+  // Other client errors from body-parser and raw-body carry `status` and `expose` (http-errors).
+  const status = parserError?.status;
+  if (parserError?.expose && typeof status === 'number' && status >= 400 && status < 500) {
+    const encoding = contentEncoding(req);
+    // A body that claims gzip, deflate, br or zstd but does not decompress (zlib's error).
+    if (status === 400 && encoding) {
+      return new HttpError(400, 'invalid_content_encoding', `The request body is not valid ${encoding} data, though its Content-Encoding says so.`);
+    }
+    return new HttpError(status, 'bad_request', parserError.message);
+  }
   return null;
+}
+
+const invalidPath = () => new HttpError(400, 'invalid_path', 'The URL path is not valid percent-encoding (UTF-8).');
+
+/** Answers 400 for a path that does not percent-decode, before any route (or logged param) sees it. */
+export function requireDecodablePath(req: Request, _res: Response, next: NextFunction): void {
+  try {
+    decodeURIComponent(req.path);
+  } catch {
+    next(invalidPath());
+    return;
+  }
+  next();
 }
 
 /** Every error leaves as the one JSON shape of CONTRACT §2; faults are logged, not shown. */
 export function errorMiddleware(err: unknown, req: Request, res: Response, _next: NextFunction): void {
-  const known = toHttpError(err);
+  const known = toHttpError(err, req);
   if (res.headersSent) {
     res.destroy();
     return;

@@ -1,5 +1,7 @@
-import type { Express } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Express, NextFunction, Request, Response } from 'express';
 import type { Sequelize } from 'sequelize';
+import { HttpError } from '../lib/errors.js';
 import type { Metrics } from '../lib/metrics.js';
 
 async function check(probe: () => Promise<unknown>, timeoutMs = 2000): Promise<'ok' | string> {
@@ -19,8 +21,32 @@ async function check(probe: () => Promise<unknown>, timeoutMs = 2000): Promise<'
 
 export type HealthProbes = Record<string, () => Promise<unknown>>;
 
-/** `/health` (200 or 503 with one line per dependency) and `/metrics` (Prometheus text). */
-export function operationsRoutes(app: Express, sequelize: Sequelize, metrics: Metrics, extraProbes: () => HealthProbes): void {
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** With METRICS_TOKEN set, `/metrics` wants `Authorization: Bearer <it>` (compared in constant time). */
+export function requireMetricsToken(token: string | null) {
+  const expected = token === null ? null : digest(token);
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (!expected) return next();
+    const match = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
+    // Hashing first makes both sides 32 bytes, so the comparison time says nothing about the length.
+    if (match && timingSafeEqual(digest(match[1].trim()), expected)) return next();
+    next(
+      new HttpError(401, 'unauthorized', 'Send the metrics token (METRICS_TOKEN) as "Authorization: Bearer <token>".', [], {
+        'WWW-Authenticate': 'Bearer realm="metrics"',
+      }),
+    );
+  };
+}
+
+/** `/health` (200 or 503 with one line per dependency) and `/metrics` (Prometheus text, behind METRICS_TOKEN when set). */
+export function operationsRoutes(
+  app: Express,
+  sequelize: Sequelize,
+  metrics: Metrics,
+  extraProbes: () => HealthProbes,
+  options: { metricsToken: string | null } = { metricsToken: null },
+): void {
   app.get('/health', async (_req, res) => {
     const probes: HealthProbes = { database: () => sequelize.query('SELECT 1'), ...extraProbes() };
     const names = Object.keys(probes);
@@ -29,7 +55,7 @@ export function operationsRoutes(app: Express, sequelize: Sequelize, metrics: Me
     const healthy = results.every((r) => r === 'ok');
     res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'error', checks });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', requireMetricsToken(options.metricsToken), async (_req, res) => {
     res.setHeader('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });

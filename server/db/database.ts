@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sequelize, Transaction } from 'sequelize';
 import type { Config } from '../config.js';
+import { ensurePrivateDir, ensurePrivateFile } from '../lib/private-files.js';
 
 /** Builds the Sequelize instance for SQLite (default, a file in DATA_DIR) or PostgreSQL (DATABASE_URL). */
 export function createSequelize(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Sequelize {
@@ -12,10 +12,13 @@ export function createSequelize(config: Pick<Config, 'databaseUrl' | 'dataDir'>)
       pool: { max: 20, min: 0, idle: 10_000, acquire: 30_000 },
     });
   }
-  mkdirSync(config.dataDir, { recursive: true });
+  // The file holds webhook tokens and sealed secrets: 0700 folder, 0600 files (-wal and -shm inherit it).
+  ensurePrivateDir(config.dataDir);
+  const storage = join(config.dataDir, 'switchboard.sqlite');
+  ensurePrivateFile(storage);
   const sequelize = new Sequelize({
     dialect: 'sqlite',
-    storage: join(config.dataDir, 'switchboard.sqlite'),
+    storage,
     logging: false,
     retry: { max: 5, match: [/SQLITE_BUSY/] },
     // A deferred transaction that reads and then writes cannot wait for another writer (SQLITE_BUSY at

@@ -2,6 +2,9 @@ import express, { Router, type Request, type Response } from 'express';
 import { UniqueConstraintError } from 'sequelize';
 import { newId } from '../db/columns.js';
 import { HttpError, notFound, unauthorized } from '../lib/errors.js';
+import { parseJsonBody } from '../lib/json-body.js';
+import { maskUrl } from '../lib/http-logging.js';
+import { WEBHOOK_METHODS } from '../../nodes/triggers/webhook/schema.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { WebhookInbox } from './inbox.js';
 import { verifySignature } from './signature.js';
@@ -16,17 +19,11 @@ interface WebhookConfig {
   idempotency?: { bodyPath?: string };
 }
 
-/** Parses the body by its content type; JSON that does not parse is a 400 (the sender can fix it). */
+/** Parses the body by its content type; JSON that does not parse, or nests too deep, is a 400 (the sender can fix it). */
 function parseBody(req: Request, raw: Buffer): unknown {
   if (!raw.length) return null;
+  if (req.is('application/json') || req.is('application/*+json')) return parseJsonBody(raw);
   const text = raw.toString('utf8');
-  if (req.is('application/json') || req.is('application/*+json')) {
-    try {
-      return JSON.parse(text);
-    } catch (err) {
-      throw new HttpError(400, 'invalid_json', 'The request body is not valid JSON.', [{ path: '/', message: (err as Error).message }]);
-    }
-  }
   if (req.is('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
   if (req.is('text/*') || req.is('application/xml')) return text;
   return { base64: raw.toString('base64') };
@@ -63,9 +60,10 @@ export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime): Router {
     if (!hook) throw notFound('webhook (unknown URL, or the flow is not active)');
     const { trigger, flow } = hook;
     const config = trigger.config as WebhookConfig;
-    if (config.methods?.length && !config.methods.includes(req.method)) {
-      res.setHeader('Allow', config.methods.join(', '));
-      throw new HttpError(405, 'method_not_allowed', `This webhook accepts ${config.methods.join(', ')}.`);
+    // Only the node's methods (default: all the schema offers); HEAD, TRACE, CONNECT and the rest start nothing.
+    const methods: readonly string[] = config.methods?.length ? config.methods : WEBHOOK_METHODS;
+    if (!methods.includes(req.method)) {
+      throw new HttpError(405, 'method_not_allowed', `This webhook accepts ${methods.join(', ')}.`, [], { Allow: methods.join(', ') });
     }
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     // Fails closed: a configured check whose secret cannot be found refuses every request.
@@ -91,7 +89,7 @@ export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime): Router {
       startedAt: null,
       ...runtime.reservation(),
     };
-    const request = { method: req.method, url: req.originalUrl.replace(/^\/webhooks\/[^/?]+/, '/webhooks/…'), headers: req.headers, query: req.query, raw: raw.toString('base64') };
+    const request = { method: req.method, url: maskUrl(req.originalUrl), headers: req.headers, query: req.query, raw: raw.toString('base64') };
     try {
       await inbox.store({
         event: { id: newId(), triggerId: trigger.id, flowId: flow.id, subaccountId: flow.subaccountId, request, idempotencyKey: key, executionId, response },

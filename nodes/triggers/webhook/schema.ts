@@ -1,15 +1,21 @@
 import type { FromSchema } from 'json-schema-to-ts';
 
+/**
+ * The methods a webhook may accept; with no `methods` configured it accepts all of them. Anything else
+ * (HEAD, TRACE, CONNECT, OPTIONS, WebDAV verbs…) is answered 405 and starts nothing.
+ */
+export const WEBHOOK_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
 export const configSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
     methods: {
       type: 'array',
-      items: { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] },
+      items: { type: 'string', enum: WEBHOOK_METHODS },
       uniqueItems: true,
       minItems: 1,
-      description: 'Accepted HTTP methods; others get 405. Default: all.',
+      description: 'Accepted HTTP methods; others get 405. Default: GET, POST, PUT, PATCH and DELETE.',
     },
     respond: { type: 'string', enum: ['onReceived', 'onCompleted'], default: 'onReceived', description: 'Answer at once (202) or with the last node’s output.' },
     signature: {
