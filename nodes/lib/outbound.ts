@@ -86,10 +86,13 @@ async function send(request: OutboundRequest, url: URL, method: string, headers:
     if (request.signal.aborted) throw err;
     const refusal = causeChain(err).find(isNodeError);
     if (refusal) throw refusal;
-    const cause = (err as Error).cause as Error | undefined;
+    const cause = (err as Error).cause as (Error & { code?: string }) | undefined;
     // fetch() reports every network failure as "fetch failed" with the reason as its cause; anything
-    // else is a request it would not build, which another try will not fix.
-    if (!cause) throw new NodeError(`The request to ${redactUrl(url)} could not be sent: ${redactText((err as Error).message)}`, 'invalid_request');
+    // else (or undici refusing an argument, such as a Transfer-Encoding or Upgrade header) is a request
+    // it would not send, which another try will not fix.
+    if (!cause || cause.code === 'UND_ERR_INVALID_ARG' || cause.code === 'UND_ERR_NOT_SUPPORTED') {
+      throw new NodeError(`The request to ${redactUrl(url)} could not be sent: ${redactText((cause ?? (err as Error)).message)}.`, 'invalid_request');
+    }
     const reason = cause instanceof AggregateError && cause.errors.length ? cause.errors.map((e: Error) => e.message).join('; ') : cause.message;
     throw new RetryableError(`Could not reach ${url.host}: ${redactText(reason || String(cause))}`, 'network_error');
   }

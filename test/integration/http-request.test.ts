@@ -250,11 +250,23 @@ describe('http.request: redirects, private addresses and credentials', function 
       expect(a.hits.get('/private')).to.equal(undefined);
     });
 
-    it('refuses a header with a line break, naming the header', async () => {
+    it('refuses a header with a line break, naming the header, and headers the client cannot send, without retrying', async () => {
       const { step } = await call(ws, { url: `${a.url}/never`, headers: { 'X-Note': 'a\r\nInjected: yes' } }, retrying);
       expect(step.error).to.include({ code: 'invalid_header', retryable: false });
       expect(step.error!.message).to.include('X-Note');
+      for (const headers of [{ 'Transfer-Encoding': 'chunked' }, { Upgrade: 'websocket' }, { Expect: '100-continue' }]) {
+        const refused = await call(ws, { url: `${a.url}/never`, headers }, retrying);
+        expect(refused.step.error, JSON.stringify(headers)).to.include({ code: 'invalid_request', retryable: false });
+        expect(refused.step.attempt).to.equal(1);
+      }
       expect(a.hits.get('/never')).to.equal(undefined);
+    });
+
+    it('answers a HEAD whose Content-Length is large without reading a body', async () => {
+      a.route('/big-head', (_req, res) => res.writeHead(200, { 'content-length': String(50 * 1024 * 1024) }).end());
+      const { step } = await call(ws, { method: 'HEAD', url: `${a.url}/big-head` });
+      expect(step.status, JSON.stringify(step.error)).to.equal('succeeded');
+      expect(step.output).to.include({ status: 200, body: '' });
     });
 
     it('refuses an answer larger than 10 MiB instead of holding it', async () => {

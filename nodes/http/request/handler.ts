@@ -27,11 +27,11 @@ function requestUrl(config: Config): URL {
 
 async function readText(response: Response, url: URL): Promise<string> {
   const tooLarge = () => new NodeError(`The answer from ${url.host} is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB.`, 'response_too_large');
+  if (!response.body) return '';
   if (Number(response.headers.get('content-length')) > MAX_RESPONSE_BYTES) {
-    await response.body?.cancel().catch(() => undefined);
+    await response.body.cancel().catch(() => undefined);
     throw tooLarge();
   }
-  if (!response.body) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
