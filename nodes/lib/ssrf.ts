@@ -69,7 +69,7 @@ function ownInterface(ip: Address, interfaces: Interfaces): string | undefined {
 function rangeReason(ip: Address): string | null {
   for (const [reason, cidrs] of refusedRanges) {
     for (const [range, text] of cidrs) {
-      if (ip.kind() === range[0].kind() && ip.match(range)) return `${reason}, ${text}`;
+      if (ip.kind() === range[0].kind() && ip.match(range)) return `${reason} (${text})`;
     }
   }
   const named = ip.range();
@@ -93,7 +93,7 @@ export function refusalReason(address: string, interfaces: Interfaces = networkI
   const reason = rangeReason(ip);
   if (reason) return reason + suffix;
   const iface = ownInterface(ip, interfaces);
-  return iface === undefined ? null : `an address of this machine (interface ${iface})${suffix}`;
+  return iface === undefined ? null : `one of this machine's own addresses (interface ${iface})${suffix}`;
 }
 
 export function privateNetworkError(host: string, address: string, reason: string): NodeError {

@@ -85,7 +85,7 @@ describe('outbound address policy', () => {
   it("refuses the machine's own addresses, also inside an IPv4-mapped address", () => {
     const iface = (address: string, family: 'IPv4' | 'IPv6') => ({ address, family, netmask: '', mac: '', internal: false, cidr: null }) as NetworkInterfaceInfo;
     const own = { eth0: [iface('8.8.4.4', 'IPv4')], eth1: [iface('2a01:4f8::5', 'IPv6')] };
-    expect(refusalReason('8.8.4.4', own)).to.include('an address of this machine (interface eth0)');
+    expect(refusalReason('8.8.4.4', own)).to.include("one of this machine's own addresses (interface eth0)");
     expect(refusalReason('::ffff:8.8.4.4', own)).to.include('interface eth0');
     expect(refusalReason('2a01:4f8:0::5', own)).to.include('interface eth1');
     expect(refusalReason('8.8.8.8', own)).to.equal(null);
