@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './runtime/sandbox/limits.js';
 import { ensurePrivateDir } from './lib/private-files.js';
 
 export type ExecutionMode = 'inline' | 'queue';
@@ -26,6 +27,8 @@ export interface Config {
   leaseMs: number;
   /** Days an execution is kept; 0 keeps forever. */
   executionRetentionDays: number;
+  /** Limits of the processes that evaluate what tenants write (expressions, rules). */
+  sandbox: SandboxLimits;
   /** When set, `/metrics` requires `Authorization: Bearer <it>`; null leaves it open. */
   metricsToken: string | null;
 }
@@ -137,6 +140,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: (msg: str
     sessionTtlMs: integer(env, 'SESSION_TTL_HOURS', 24 * 7, 1, 24 * 365) * 3600_000,
     concurrency: integer(env, 'CONCURRENCY', 32, 1, 1000),
     inlineBacklog: integer(env, 'INLINE_BACKLOG', 5000, 1, 1_000_000),
+    sandbox: {
+      processes: integer(env, 'SANDBOX_PROCESSES', DEFAULT_SANDBOX_LIMITS.processes, 1, 64),
+      timeLimitMs: integer(env, 'SANDBOX_TIME_LIMIT_MS', DEFAULT_SANDBOX_LIMITS.timeLimitMs, 50, 60_000),
+      memoryMb: integer(env, 'SANDBOX_MEMORY_MB', DEFAULT_SANDBOX_LIMITS.memoryMb, 32, 4096),
+      maxResultBytes: DEFAULT_SANDBOX_LIMITS.maxResultBytes,
+    },
     leaseMs: integer(env, 'EXECUTION_LEASE_SECONDS', 30, 1, 3600) * 1000,
     executionRetentionDays: integer(env, 'EXECUTION_RETENTION_DAYS', 30, 0, 3650),
     metricsToken: metricsToken(env),

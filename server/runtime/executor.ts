@@ -5,16 +5,24 @@ import type { EventBus, ExecutionEvent, ExecutionEventType } from './events.js';
 import type { CompiledFlow } from './graph.js';
 import { liveInput, nodeValue, scopeFor, skippedStep } from './inputs.js';
 import { runLoop } from './loop.js';
+import type { Sandbox } from './sandbox/sandbox.js';
 import { CancelledError, runStep } from './step-runner.js';
 import type { ExecutionStore, StepState } from './store.js';
 
 const SETTLED = new Set(['succeeded', 'failed', 'skipped']);
+/**
+ * An execution whose process died under it this many times is failed instead of resumed: something in
+ * it (a payload, a step) keeps killing whatever runs it, and resuming it again would take the next
+ * process down too, for every tenant.
+ */
+export const MAX_INTERRUPTIONS = 3;
 
 export interface ExecutorDeps {
   store: ExecutionStore;
   bus: EventBus;
   logger: Logger;
   allowPrivateNetwork: boolean;
+  sandbox: Sandbox;
   loadFlow(flowId: string, version: number): Promise<CompiledFlow>;
   /** Called when an execution reaches a final state (error flows, waiters in other modules). */
   onFinished?(execution: ExecutionData, status: ExecutionStatus, error: StepError | null): Promise<void>;
@@ -54,6 +62,7 @@ export class Executor {
       return null;
     });
     if (!execution) return;
+    if ((execution.interruptions ?? 0) >= MAX_INTERRUPTIONS) return this.abandon(execution);
     const controller = new AbortController();
     this.running.set(executionId, controller);
     const renew = setInterval(() => {
@@ -72,6 +81,19 @@ export class Executor {
     } finally {
       clearInterval(renew);
       this.running.delete(executionId);
+    }
+  }
+
+  private async abandon(execution: ExecutionData): Promise<void> {
+    const error = {
+      message: `The execution stopped ${execution.interruptions} times while it was running (the process running it crashed or was killed each time), so it is not resumed again. Look at the step it was running for input or work too large for the server.`,
+      code: 'execution_interrupted',
+      retryable: false,
+    };
+    this.deps.logger.error({ executionId: execution.id, interruptions: execution.interruptions }, 'execution failed after repeated interruptions');
+    if (await this.deps.store.save(execution.id, [], { status: 'failed', error })) {
+      this.emit(execution, 'execution.finished', 'failed', { error });
+      await this.deps.onFinished?.(execution, 'failed', error);
     }
   }
 
@@ -215,6 +237,7 @@ export class Executor {
       execution: { id: execution.id, flowId: execution.flowId, subaccountId: execution.subaccountId },
       signal,
       allowPrivateNetwork: this.deps.allowPrivateNetwork,
+      sandbox: this.deps.sandbox,
     };
     const step = await runStep({
       ...base,

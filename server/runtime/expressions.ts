@@ -43,6 +43,14 @@ function compile(source: string): Compiled {
 
 export const hasExpression = (value: string): boolean => value.includes('{{');
 
+/** Whether any string in a config holds an expression; keys in `skip` (top level) are left as written. */
+export function hasExpressionIn(value: unknown, skip: readonly string[] = []): boolean {
+  if (typeof value === 'string') return hasExpression(value);
+  if (Array.isArray(value)) return value.some((item) => hasExpressionIn(item));
+  if (value && typeof value === 'object') return Object.entries(value).some(([key, item]) => !skip.includes(key) && hasExpressionIn(item));
+  return false;
+}
+
 /** The JSONata sources inside a string, in order. */
 export function expressionsIn(value: string): string[] {
   return [...value.matchAll(TEMPLATE)].map((m) => m[1].trim());

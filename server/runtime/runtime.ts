@@ -8,6 +8,7 @@ import { newId } from '../db/columns.js';
 import type { Dispatcher } from './dispatch.js';
 import type { EventBus } from './events.js';
 import { Executor } from './executor.js';
+import type { Sandbox } from './sandbox/sandbox.js';
 import { compileFlow, type CompiledFlow } from './graph.js';
 import { revealGraph } from '../integrations/node-secrets.js';
 import { ExecutionStore, type StepState } from './store.js';
@@ -20,6 +21,8 @@ export interface RuntimeOptions {
   leaseMs?: number;
   sweepMs?: number;
   allowPrivateNetwork?: boolean;
+  /** Where user-controlled evaluation runs (expressions, rules), under time and memory limits. */
+  sandbox: Sandbox;
   /** Unseals secrets written in node configs (server/integrations/node-secrets.ts) for the steps that use them. */
   encryptionKey: Buffer;
   /** Days finished executions are kept; 0 keeps them forever. */
@@ -55,6 +58,7 @@ export class Runtime {
       bus: options.bus,
       logger: options.logger,
       allowPrivateNetwork: options.allowPrivateNetwork ?? false,
+      sandbox: options.sandbox,
       loadFlow: (flowId, version) => this.loadFlow(flowId, version),
       onWaiting: (execution, step) => this.openApproval(execution, step),
       onFinished: (execution, status, error) => this.startErrorFlow(execution, status, error),

@@ -8,6 +8,7 @@ import { bridgeBus } from '../realtime/redis-bridge.js';
 import { InlineDispatcher, QueueDispatcher, redisConnection, startQueueWorker, type Dispatcher } from './dispatch.js';
 import { EventBus } from './events.js';
 import { Runtime } from './runtime.js';
+import { Sandbox } from './sandbox/sandbox.js';
 import { Scheduler } from './scheduler.js';
 
 /** `web` accepts work; `worker` runs it (queue mode); `all` does both in one process (inline mode). */
@@ -38,7 +39,8 @@ export async function startRuntime(
   tuning: RuntimeTuning = {},
 ): Promise<RuntimeServices> {
   const bus = new EventBus();
-  const runtime = new Runtime({ ...deps, bus, leaseMs: tuning.leaseMs ?? config.leaseMs, sweepMs: tuning.sweepMs, allowPrivateNetwork: config.allowPrivateNetwork, encryptionKey: config.encryptionKey, retentionDays: config.executionRetentionDays });
+  const sandbox = new Sandbox(config.sandbox, deps.logger);
+  const runtime = new Runtime({ ...deps, bus, sandbox, leaseMs: tuning.leaseMs ?? config.leaseMs, sweepMs: tuning.sweepMs, allowPrivateNetwork: config.allowPrivateNetwork, encryptionKey: config.encryptionKey, retentionDays: config.executionRetentionDays });
   const closers: (() => Promise<void>)[] = [];
   let dispatcher: Dispatcher;
   let redis: Redis | undefined;
@@ -81,6 +83,7 @@ export async function startRuntime(
     redis,
     async close() {
       for (const close of closers) await close();
+      await sandbox.close();
     },
   };
 }

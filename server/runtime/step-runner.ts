@@ -1,8 +1,9 @@
-import { isNodeError, isRetryableError, isWait, NodeError, RetryableError, type AnyNodeDefinition, type NodeContext, type ResumeEvent } from '../../nodes/contract.js';
+import { isNodeError, isRetryableError, isWait, RetryableError, type AnyNodeDefinition, type NodeResult, type ResumeEvent } from '../../nodes/contract.js';
 import type { FlowNode } from '../../schemas/flow.js';
 import type { StepError } from '../db/models/runtime.js';
-import { compile, toDetails, type JsonSchema } from '../lib/validation.js';
-import { ExpressionError, resolveConfig, type ExpressionScope } from './expressions.js';
+import { ExpressionError, hasExpressionIn, type ExpressionScope } from './expressions.js';
+import { nodeContext, resolvedConfig } from './sandbox/evaluate.js';
+import type { Sandbox } from './sandbox/sandbox.js';
 import type { StepState } from './store.js';
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -26,6 +27,8 @@ export interface StepRequest {
   previous?: StepState;
   onAttempt?(attempt: number): void;
   allowPrivateNetwork: boolean;
+  /** Where user-controlled evaluation runs, away from the event loop that serves HTTP. */
+  sandbox: Sandbox;
 }
 
 function backoffMs(node: FlowNode, attempt: number, retryAfterMs?: number): number {
@@ -75,15 +78,38 @@ export function toStepError(err: unknown): StepError {
   return { message: err instanceof Error ? err.message : String(err), code: 'node_failed', retryable: false };
 }
 
-async function resolvedConfig(request: StepRequest): Promise<unknown> {
-  const { node, definition, scope } = request;
-  const config = await resolveConfig(node.config ?? {}, scope, '', definition.rawFields ?? []);
-  const validate = compile(definition.configSchema as JsonSchema);
-  if (!validate(config)) {
-    const problems = toDetails(validate.errors).map((d) => `${d.path} ${d.message}`);
-    throw new NodeError(`After resolving expressions, the config is invalid: ${problems.join('; ')}.`, 'invalid_config');
+const sandboxedNodes = new WeakMap<FlowNode, boolean>();
+
+/**
+ * Whether the step evaluates anything the tenant wrote (an expression, or rules with their regular
+ * expressions): then it runs in the sandbox. Flow versions are immutable, so this is decided once per node.
+ */
+function isSandboxed(node: FlowNode, definition: AnyNodeDefinition): boolean {
+  let sandboxed = sandboxedNodes.get(node);
+  if (sandboxed === undefined) {
+    sandboxed = !!definition.sandboxed || hasExpressionIn(node.config ?? {}, definition.rawFields ?? []);
+    sandboxedNodes.set(node, sandboxed);
   }
-  return config;
+  return sandboxed;
+}
+
+/** One attempt: resolve the config and run the handler, in the sandbox where the tenant's logic is involved. */
+async function attemptStep(request: StepRequest, attempt: number, logs: string[], signal: AbortSignal): Promise<NodeResult> {
+  const { node, definition, scope } = request;
+  const sandboxed = isSandboxed(node, definition);
+  const task = { nodeType: node.type, nodeId: node.id, config: node.config ?? {}, scope, input: request.input, execution: request.execution, attempt };
+  // A pure node (condition, switch, set) runs whole in the sandbox: one round trip resolves and runs it.
+  if (sandboxed && definition.pure && !request.resume) {
+    const result = await request.sandbox.run({ ...task, kind: 'run' }, request.execution.subaccountId, signal);
+    logs.push(...result.logs);
+    return result.outputs!;
+  }
+  const config = sandboxed
+    ? (await request.sandbox.run({ ...task, kind: 'resolve' }, request.execution.subaccountId, signal)).config
+    : await resolvedConfig(definition, node.config, scope);
+  const ctx = nodeContext({ ...task, signal, allowPrivateNetwork: request.allowPrivateNetwork, logs }, config);
+  if (request.resume) return definition.resume ? definition.resume(ctx, request.resume) : { main: request.input };
+  return definition.run(ctx);
 }
 
 /** Runs one node with its retries, timeout and cancel; returns the step's settled (or waiting) state. */
@@ -97,24 +123,7 @@ export async function runStep(request: StepRequest): Promise<StepState> {
     request.onAttempt?.(attempt);
     try {
       const outputs = await withDeadline(
-        async (signal) => {
-          const config = await resolvedConfig(request);
-          const ctx: NodeContext<never> = {
-            config: config as never,
-            input: request.input,
-            log: (message) => void logs.push(String(message).slice(0, 10_000)),
-            signal,
-            execution: request.execution,
-            idempotencyKey: `${request.execution.id}:${node.id}`,
-            nodeId: node.id,
-            attempt,
-            allowPrivateNetwork: request.allowPrivateNetwork,
-          };
-          if (request.resume) {
-            return definition.resume ? definition.resume(ctx, request.resume) : { main: request.input };
-          }
-          return definition.run(ctx);
-        },
+        (signal) => attemptStep(request, attempt, logs, signal),
         node.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         request.signal,
       );

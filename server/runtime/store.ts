@@ -69,6 +69,7 @@ function decodeExecution(row: Record<string, unknown>): ExecutionData {
     trigger: decodeJson(row.trigger) as ExecutionData['trigger'],
     input: decodeJson(row.input),
     startedAt: decodeDate(row.startedAt),
+    interruptions: Number(row.interruptions ?? 0),
   };
 }
 
@@ -104,11 +105,15 @@ export class ExecutionStore {
     const encode = encoder(this.sequelize);
     const at = encode(now, 'date');
     const bind = [this.owner, encode(new Date(now.getTime() + this.leaseMs), 'date'), at, executionId];
+    // Taking over a lease that ran out while the execution was running (or reserved for another
+    // process) means the process running it died: that is counted, so a poison execution ends.
     const rows = await this.sequelize.query<Record<string, unknown>>(
-      `UPDATE "executions" SET "status" = 'running', "leaseOwner" = $1, "leaseExpiresAt" = $2, "resumeAt" = NULL, "updatedAt" = $3
+      `UPDATE "executions" SET "status" = 'running', "leaseOwner" = $1, "leaseExpiresAt" = $2, "resumeAt" = NULL, "updatedAt" = $3,
+         "interruptions" = "interruptions" + CASE WHEN "leaseExpiresAt" < $3
+           AND ("status" = 'running' OR ("status" = 'queued' AND "leaseOwner" <> $1)) THEN 1 ELSE 0 END
        WHERE "id" = $4 AND (("status" = 'queued' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < $3 OR "leaseOwner" = $1))
          OR ("status" = 'running' AND "leaseExpiresAt" < $3) OR ("status" = 'waiting' AND "resumeAt" <= $3))
-       RETURNING "id", "flowId", "subaccountId", "flowVersion", "trigger", "input", "startedAt"`,
+       RETURNING "id", "flowId", "subaccountId", "flowVersion", "trigger", "input", "startedAt", "interruptions"`,
       { bind, type: QueryTypes.SELECT },
     );
     if (!rows.length) return null;

@@ -134,6 +134,36 @@ for (const kind of databaseKinds) {
       expect(stepOf(done, 'pause').status).to.equal('succeeded');
     });
 
+    it('fails a poison execution after its process died under it three times, instead of resuming it forever', async () => {
+      // Stands for a step that takes down whatever process runs it: each time it starts, the process dies.
+      target.route('/poison', () => undefined);
+      const flow = await createFlow(ws, {
+        nodes: [
+          { id: 't', type: 'trigger.manual' },
+          { id: 'poison', type: 'http.request', config: { url: `${target.url}/poison` } },
+        ],
+        edges: [{ source: 't', target: 'poison' }],
+      });
+      const run = await ws.server.request('POST', `/api/subaccounts/${ws.sid}/flows/${flow.id}/run`, { token: ws.token, body: {} });
+      const reached = async (hits: number) => {
+        const deadline = Date.now() + 20_000;
+        while ((target.hits.get('/poison') ?? 0) < hits && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        expect(target.hits.get('/poison')).to.equal(hits);
+      };
+      for (let crash = 1; crash <= 3; crash++) {
+        await reached(crash);
+        await restart();
+      }
+      const failed = await waitForStatus(ws, run.body.executionId, ['succeeded', 'failed'], 30_000);
+      expect(failed.status).to.equal('failed');
+      expect(failed.error!.message).to.match(/stopped 3 times while it was running/);
+      expect(target.hits.get('/poison')).to.equal(3, 'the fourth process does not run the step again');
+      // The process that refused it keeps running other executions.
+      const fine = await createFlow(ws, { nodes: [{ id: 't', type: 'trigger.manual' }, { id: 'ok', type: 'logic.set', config: { value: '{{ 6 * 7 }}' } }], edges: [{ source: 't', target: 'ok' }] });
+      const ok = await ws.server.request('POST', `/api/subaccounts/${ws.sid}/flows/${fine.id}/run?wait=true`, { token: ws.token, body: {} });
+      expect(ok.body.status).to.equal('succeeded');
+    });
+
     it('keeps and runs a webhook that was answered just before the kill', async () => {
       const flow = await createFlow(ws, {
         nodes: [

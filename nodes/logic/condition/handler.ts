@@ -22,6 +22,7 @@ export default defineNode<Config>({
   configSchema,
   outputs: ['true', 'false'],
   pure: true,
+  sandboxed: true,
   run({ config, input }) {
     return evaluateRules(config.rules) ? { true: input } : { false: input };
   },

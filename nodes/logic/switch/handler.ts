@@ -38,6 +38,7 @@ export default defineNode<Config>({
   outputs: (config) => [...config.cases.map((c) => c.port), 'default'],
   outputsDescription: 'One port per case, named after the case and in its order, then "default" for inputs that match no case.',
   pure: true,
+  sandboxed: true,
   run({ config, input }) {
     // Checked before evaluating so a duplicate fails every run, not only the runs that reach it.
     const seen = new Set<string>();

@@ -77,6 +77,8 @@ export type ExecutionData = Pick<ExecutionRow, 'id' | 'flowId' | 'subaccountId' 
   /** Set when the creating process reserved the execution for itself (inline mode). */
   leaseOwner?: string | null;
   leaseExpiresAt?: Date | null;
+  /** Times the process running it died under it, counted when another run takes it over. */
+  interruptions?: number;
 };
 
 export interface StepRow extends Row<StepRow>, Stamps {

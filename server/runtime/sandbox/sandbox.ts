@@ -1,0 +1,203 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Logger } from 'pino';
+import { NodeError, RetryableError } from '../../../nodes/contract.js';
+import { ExpressionError } from '../expressions.js';
+import { FairQueue } from './fair-queue.js';
+import type { SandboxLimits } from './limits.js';
+import type { ChildMessage, EvaluationResult, EvaluationTask, WireError } from './protocol.js';
+
+
+// JSONata's own timeout (the same limit, checked between evaluation steps) usually answers first with a
+// clearer message; the kill is for what it cannot interrupt (a regex, one long built-in call).
+const KILL_GRACE_MS = 150;
+// A process that cannot start (a broken install) must not be respawned in a tight loop.
+const MAX_START_FAILURES = 3;
+
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+const CHILD = fileURLToPath(new URL(`./child${FROM_SOURCES ? '.ts' : '.js'}`, import.meta.url));
+// From sources (tests, `npm run dev`) the child needs tsx as its loader; `import.meta.resolve` is not
+// available where tsx compiles this file as CommonJS, `require.resolve` is.
+const LOADER = FROM_SOURCES ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
+
+interface Job {
+  id: number;
+  key: string;
+  task: EvaluationTask;
+  resolve(result: EvaluationResult): void;
+  reject(err: Error): void;
+}
+
+interface Slot {
+  child?: ChildProcess;
+  ready: boolean;
+  job?: Job;
+  timer?: NodeJS.Timeout;
+  timedOut: boolean;
+  stderr: string;
+}
+
+function fromWire(error: WireError): Error {
+  if (error.name === 'ExpressionError') return new ExpressionError(error.message, error.path ?? '');
+  if (error.name === 'NodeError') return new NodeError(error.message, error.code);
+  if (error.name === 'RetryableError') return new RetryableError(error.message, error.code);
+  return new Error(error.message);
+}
+
+/**
+ * Runs user-controlled evaluation in a few child processes, so that no expression, regex or loop a
+ * tenant writes can hold the event loop that serves every tenant's HTTP, or grow this process's
+ * memory. A task over its time is killed with its process; a task that runs its process out of memory
+ * takes only that process down. Either way only that step fails, with a message naming the limit.
+ */
+export class Sandbox {
+  private readonly slots: Slot[];
+  private readonly queue = new FairQueue<Job>();
+  private nextId = 1;
+  private startFailures = 0;
+  private closed = false;
+
+  constructor(
+    readonly limits: SandboxLimits,
+    private readonly logger: Logger,
+  ) {
+    this.slots = Array.from({ length: limits.processes }, () => ({ ready: false, timedOut: false, stderr: '' }));
+  }
+
+  /** `key` groups tasks for fairness (the sub-account); a task still queued when `signal` aborts is dropped. */
+  run(task: EvaluationTask, key: string, signal?: AbortSignal): Promise<EvaluationResult> {
+    if (this.closed) return Promise.reject(new RetryableError('The engine is shutting down.', 'shutting_down'));
+    return new Promise<EvaluationResult>((resolve, reject) => {
+      const job: Job = { id: this.nextId++, key, task, resolve, reject };
+      this.queue.push(key, job);
+      signal?.addEventListener('abort', () => this.queue.remove(key, job) && reject(new Error('aborted')), { once: true });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.drain()) job.reject(new RetryableError('The engine is shutting down.', 'shutting_down'));
+    await Promise.all(
+      this.slots.map((slot) => {
+        const child = slot.child;
+        if (!child || child.exitCode !== null || child.signalCode !== null) return;
+        return new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          this.hold(child, true);
+          child.kill('SIGKILL');
+        });
+      }),
+    );
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    for (const slot of this.slots) {
+      if (!this.queue.size) return;
+      if (!slot.child) this.spawn(slot);
+      else if (slot.ready && !slot.job) this.dispatch(slot, this.queue.shift()!);
+    }
+  }
+
+  private spawn(slot: Slot): void {
+    const child = fork(CHILD, [], {
+      execArgv: [...LOADER, `--max-old-space-size=${this.limits.memoryMb}`],
+      // Only what the child needs: it must not hold the server's secrets.
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: process.env.NODE_ENV ?? '', SANDBOX_MAX_RESULT_BYTES: String(this.limits.maxResultBytes) },
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    Object.assign(slot, { child, ready: false, job: undefined, timedOut: false, stderr: '' });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      slot.stderr = (slot.stderr + chunk.toString()).slice(-4000);
+    });
+    child.on('message', (message: ChildMessage) => {
+      if ('ready' in message) {
+        slot.ready = true;
+        this.startFailures = 0;
+        this.hold(child, false);
+        this.pump();
+      } else this.settle(slot, message);
+    });
+    child.on('error', (err) => this.logger.error({ err }, 'evaluation process error'));
+    child.once('exit', (code, signal) => this.exited(slot, child, code, signal));
+  }
+
+  /** A process keeps the program alive only while work waits on it: idle ones must not hold a finished program. */
+  private hold(child: ChildProcess, busy: boolean): void {
+    const channel = child.channel as { ref?: () => void; unref?: () => void } | undefined;
+    if (busy) {
+      child.ref();
+      channel?.ref?.();
+    } else {
+      child.unref();
+      channel?.unref?.();
+    }
+  }
+
+  private dispatch(slot: Slot, job: Job): void {
+    slot.job = job;
+    this.hold(slot.child!, true);
+    slot.timedOut = false;
+    slot.timer = setTimeout(() => {
+      slot.timedOut = true;
+      job.reject(
+        new NodeError(
+          `The step's expressions and rules ran past the ${this.limits.timeLimitMs} ms time limit and were stopped. Simplify the expression or regular expression, or work on smaller input.`,
+          'time_limit_exceeded',
+        ),
+      );
+      slot.child?.kill('SIGKILL');
+    }, this.limits.timeLimitMs + KILL_GRACE_MS);
+    try {
+      slot.child!.send({ id: job.id, task: job.task });
+    } catch (err) {
+      clearTimeout(slot.timer);
+      slot.job = undefined;
+      job.reject(new NodeError(`The step's input cannot be evaluated: ${(err as Error).message}`, 'invalid_input'));
+      this.pump();
+    }
+  }
+
+  private settle(slot: Slot, message: Exclude<ChildMessage, { ready: true }>): void {
+    const job = slot.job;
+    if (!job || job.id !== message.id || slot.timedOut) return;
+    clearTimeout(slot.timer);
+    slot.job = undefined;
+    this.hold(slot.child!, false);
+    if (message.ok) job.resolve(message.result);
+    else job.reject(fromWire(message.error));
+    this.pump();
+  }
+
+  private exited(slot: Slot, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (slot.child !== child) return;
+    clearTimeout(slot.timer);
+    const { job, ready, timedOut, stderr } = slot;
+    Object.assign(slot, { child: undefined, ready: false, job: undefined });
+    if (job && !timedOut) {
+      const outOfMemory = /heap out of memory|heap limit/i.test(stderr) || signal === 'SIGABRT';
+      job.reject(
+        outOfMemory
+          ? new NodeError(
+              `The step's expressions and rules needed more than the ${this.limits.memoryMb} MB memory limit and were stopped. Work on smaller values.`,
+              'memory_limit_exceeded',
+            )
+          : new NodeError(`The step's evaluation stopped unexpectedly (${signal ?? `exit code ${code}`}).`, 'sandbox_failed'),
+      );
+      if (outOfMemory) this.logger.warn({ nodeId: job.task.nodeId, executionId: job.task.execution.id }, 'evaluation process ran out of memory');
+    }
+    if (!ready && !this.closed) {
+      this.logger.error({ code, signal, stderr: stderr.slice(-1000) }, 'evaluation process could not start');
+      if (++this.startFailures >= MAX_START_FAILURES) {
+        this.startFailures = 0;
+        for (const queued of this.queue.drain()) {
+          queued.reject(new NodeError('Expressions cannot be evaluated: the evaluation process does not start (see the server log).', 'sandbox_failed'));
+        }
+      }
+    }
+    this.pump();
+  }
+}
