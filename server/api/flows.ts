@@ -121,7 +121,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
     createFlow(req, req.body as FlowDocument),
   );
 
-  api.add({ method: 'post', path: `${base}/import`, summary: 'Import a flow document (as exported)', tag: 'flows', body: flowDocumentSchema, status: 201 }, (req) =>
+  api.add({ method: 'post', path: `${base}/import`, summary: 'Import a flow document (as exported; its masked secrets must be entered again)', tag: 'flows', body: flowDocumentSchema, status: 201 }, (req) =>
     createFlow(req, req.body as FlowDocument),
   );
 
@@ -132,7 +132,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
 
   api.add({ method: 'get', path: `${base}/:fid`, summary: 'Get a flow with its current graph and triggers', tag: 'flows' }, async (req) => present(await findFlow(req)));
 
-  api.add({ method: 'put', path: `${base}/:fid`, summary: 'Update a flow; a changed graph becomes a new version', tag: 'flows', body: flowUpdateSchema }, async (req) => {
+  api.add({ method: 'put', path: `${base}/:fid`, summary: 'Update a flow; a changed graph becomes a new version; a secret sent back as "********" keeps its value', tag: 'flows', body: flowUpdateSchema }, async (req) => {
     const flow = await findFlow(req);
     const body = req.body as FlowUpdate;
     const graph = body.graph ? normaliseGraph(body.graph) : undefined;
