@@ -37,6 +37,27 @@ for (const kind of databaseKinds) {
       }
     });
 
+    /** Every agency-wide route that names an object by id (a user…), read from the same table. */
+    const agencyObjectRoutes = () => server.app.routes.filter((r) => !r.path.includes(':sid') && /\/:\w+/.test(r.path));
+    /** Fills ids with real objects of Acme's where there is one of that kind (so a leak would show), else random ones. */
+    const fillAcme = (path: string) => path.replace(':uid', acme.userId).replace(/:\w+/g, () => randomUUID());
+
+    it("answers 404 to another agency's admin, and 403 to a viewer's writes, on every agency route that names an object", async () => {
+      expect(agencyObjectRoutes().length).to.be.greaterThan(1);
+      const viewer = await addUser(server, acme.token, 'viewer', [acmeSid]);
+      for (const route of agencyObjectRoutes()) {
+        const what = `${route.method} ${route.path}`;
+        const body = route.method === 'get' ? undefined : { role: 'viewer' };
+        const rivals = await server.request(route.method.toUpperCase(), fillAcme(route.path), { token: rival.token, body });
+        expect(rivals.status, what).to.equal(404);
+        expect(rivals.body.error.code, what).to.equal('not_found');
+        if (route.method !== 'get') {
+          expect((await server.request(route.method.toUpperCase(), fillAcme(route.path), { token: viewer, body })).status, what).to.equal(403);
+        }
+      }
+      expect((await server.request('GET', '/api/auth/me', { token: acme.token })).body.user.role, 'Acme’s owner is untouched').to.equal('owner');
+    });
+
     it('answers 403 to a viewer on every write, and lets the viewer read', async () => {
       const viewer = await addUser(server, acme.token, 'viewer', [acmeSid]);
       for (const route of subaccountRoutes().filter((r) => r.method !== 'get')) {
