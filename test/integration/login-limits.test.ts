@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { randomInt } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { QueryTypes } from 'sequelize';
+import { DatabaseAttemptCounter } from '../../server/auth/attempt-counters.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { startServer, type Reply, type TestServer } from '../helpers/server.js';
 import { uniqueEmail, type Client } from '../helpers/story.js';
@@ -125,6 +126,21 @@ for (const kind of databaseKinds) {
       }
       expectRefused(await login(server, email, PASSWORD, address), 'on the first process');
       expectRefused(await login(sibling, email, PASSWORD, address), 'on the second process');
+    });
+
+    it('starts a fresh window once the old one closes, and a late refund does not carry over', async () => {
+      const counter = new DatabaseAttemptCounter(server.app.sequelize, 400);
+      const key = `window-${randomInt(1e9)}`;
+      expect((await counter.hit(key)).count).to.equal(1);
+      const second = await counter.hit(key);
+      expect(second.count).to.equal(2);
+      expect(second.msLeft).to.be.within(1, 400);
+      await new Promise((r) => setTimeout(r, 450));
+      await counter.refund(key);
+      expect((await counter.hit(key)).count, 'a new window').to.equal(1);
+      await counter.refund(key);
+      await counter.refund(key);
+      expect((await counter.hit(key)).count, 'refunds stop at zero').to.equal(1);
     });
 
     limiterStories(() => ({ one: server, other: sibling }));
