@@ -87,10 +87,11 @@ export interface NodeDefinition<Config = unknown> {
   /** Deterministic and side-effect free: the engine may run it without a commit of its own. */
   pure?: boolean;
   /**
-   * `run` interprets logic the tenant wrote (rules, regular expressions), so the engine runs it in the
-   * evaluation sandbox, under its time and memory limits, even when the config holds no expression.
+   * Whether `run` interprets logic the tenant wrote whose cost is not bounded by its size (a regular
+   * expression): then the engine runs it in the evaluation sandbox, under its time and memory limits,
+   * even when the config holds no expression. Given the config as written (expressions unresolved).
    */
-  sandboxed?: boolean;
+  sandboxed?(config: unknown): boolean;
   /** Config fields whose strings are left as written (not resolved before run), e.g. per-item templates. */
   rawFields?: readonly string[];
   run(ctx: NodeContext<Config>): NodeResult | Promise<NodeResult>;

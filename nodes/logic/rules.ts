@@ -104,11 +104,14 @@ function failPair(check: Check, needs: string, hint = ''): never {
 
 // Typed readings of a value: undefined means "not of that type".
 // Decimal only: Number() would also take "0x10" and "Infinity".
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+// Written so that no two parts can match the same digits: linear even on a megabyte of them.
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+// Longer text is no number or date anyone writes; refusing it early keeps every reading cheap.
+const MAX_READ_LENGTH = 100;
 
 function asNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  return typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value) : undefined;
+  return typeof value === 'string' && value.length <= MAX_READ_LENGTH && DECIMAL.test(value.trim()) ? Number(value) : undefined;
 }
 
 // Only ISO 8601: Date.parse alone would read "42" as the year 2042.
@@ -116,7 +119,7 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?
 
 function asDate(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  const m = typeof value === 'string' ? ISO_DATE.exec(value.trim()) : null;
+  const m = typeof value === 'string' && value.length <= MAX_READ_LENGTH ? ISO_DATE.exec(value.trim()) : null;
   if (!m) return undefined;
   const [, y, mo, d, time, zone] = m;
   // Date.parse rolls 2024-02-30 over to March 1st; a day that does not exist is a mistake.
@@ -134,7 +137,7 @@ function asText(value: unknown, caseSensitive: boolean): string | undefined {
 function asBoolean(value: unknown): boolean | undefined {
   if (typeof value === 'boolean') return value;
   // Form fields and query strings carry booleans as text.
-  if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
+  if (typeof value === 'string' && value.length <= MAX_READ_LENGTH && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
   return undefined;
 }
 
@@ -303,6 +306,17 @@ function evaluateGroup(group: RuleGroup, path: string, now: Date): boolean {
   }
   // An empty `and` holds and an empty `or` does not, as with every/some.
   return !any;
+}
+
+/**
+ * Whether a rule group, as written, may run a regular expression (or an operator only known at run
+ * time): every other operator costs time linear in its values, so only such groups need the sandbox.
+ */
+export function mayRunRegex(group: unknown): boolean {
+  if (typeof group !== 'object' || group === null || !Array.isArray((group as RuleGroup).rules)) return true;
+  return (group as RuleGroup).rules.some((item) =>
+    isGroup(item) ? mayRunRegex(item) : typeof item.operator !== 'string' || item.operator === 'matches_regex' || !Object.hasOwn(operators, item.operator),
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import jsonata from 'jsonata';
+import { expressionsOf, NotPlainError, plainPath, readPath, templateParts, wholeExpression } from './templates.js';
 
 /** What `{{ … }}` can see (CONTRACT §9). */
 export interface ExpressionScope {
@@ -10,8 +11,6 @@ export interface ExpressionScope {
 
 type Compiled = ReturnType<typeof jsonata>;
 
-const TEMPLATE = /\{\{([\s\S]*?)\}\}/g;
-const WHOLE = /^\s*\{\{([\s\S]*?)\}\}\s*$/;
 const cache = new Map<string, Compiled>();
 const CACHE_LIMIT = 5000;
 /**
@@ -43,25 +42,27 @@ function compile(source: string): Compiled {
 
 export const hasExpression = (value: string): boolean => value.includes('{{');
 
-/** Whether any string in a config holds an expression; keys in `skip` (top level) are left as written. */
-export function hasExpressionIn(value: unknown, skip: readonly string[] = []): boolean {
-  if (typeof value === 'string') return hasExpression(value);
-  if (Array.isArray(value)) return value.some((item) => hasExpressionIn(item));
-  if (value && typeof value === 'object') return Object.entries(value).some(([key, item]) => !skip.includes(key) && hasExpressionIn(item));
+/**
+ * Whether a config needs JSONata (an expression that is more than a plain path such as `$json.a.b`):
+ * then it is evaluated in the sandbox. Keys in `skip` (top level) are left as written.
+ */
+export function needsJsonata(value: unknown, skip: readonly string[] = []): boolean {
+  if (typeof value === 'string') return hasExpression(value) && expressionsOf(value).some((source) => !plainPath(source));
+  if (Array.isArray(value)) return value.some((item) => needsJsonata(item));
+  if (value && typeof value === 'object') return Object.entries(value).some(([key, item]) => !skip.includes(key) && needsJsonata(item));
   return false;
 }
 
 /** The JSONata sources inside a string, in order. */
-export function expressionsIn(value: string): string[] {
-  return [...value.matchAll(TEMPLATE)].map((m) => m[1].trim());
-}
+export const expressionsIn = expressionsOf;
 
 /** Walks every string of a config and reports each expression that does not parse, with its JSON pointer. */
 export function checkExpressions(value: unknown, path = ''): { path: string; message: string }[] {
   if (typeof value === 'string') {
     if (!hasExpression(value)) return [];
     const problems: { path: string; message: string }[] = [];
-    if ((value.match(/\{\{/g) ?? []).length !== (value.match(/\}\}/g) ?? []).length) {
+    const unclosed = templateParts(value).some((part) => 'text' in part && part.text.includes('{{'));
+    if (unclosed || value.split('{{').length !== value.split('}}').length) {
       return [{ path: path || '/', message: 'has an unclosed {{ … }} expression' }];
     }
     for (const source of expressionsIn(value)) {
@@ -85,7 +86,29 @@ export function checkExpressions(value: unknown, path = ''): { path: string; mes
 }
 
 
-async function evaluate(source: string, scope: ExpressionScope, path: string): Promise<unknown> {
+/**
+ * Where an evaluation runs. `inline`: in the engine's own process, which serves HTTP, so only plain
+ * paths are read (an expression that needs JSONata there is a bug, reported as NotPlainError so the step
+ * moves to the sandbox). `sandbox`: anything goes, under the sandbox's limits.
+ */
+export type EvaluationSite = 'inline' | 'sandbox';
+
+const ROOT_OF: Record<string, (scope: ExpressionScope) => unknown> = {
+  $json: (scope) => scope.json,
+  $trigger: (scope) => scope.trigger,
+  $node: (scope) => scope.node,
+  $execution: (scope) => scope.execution,
+};
+
+async function evaluate(source: string, scope: ExpressionScope, path: string, site: EvaluationSite): Promise<unknown> {
+  const plain = plainPath(source);
+  if (plain) {
+    try {
+      return readPath(ROOT_OF[plain[0]](scope), plain.slice(1));
+    } catch (err) {
+      if (!(err instanceof NotPlainError) || site === 'inline') throw err;
+    }
+  } else if (site === 'inline') throw new NotPlainError();
   try {
     const result = await compile(source).evaluate(scope.json, {
       json: scope.json,
@@ -112,29 +135,33 @@ function normalise(value: unknown): unknown {
 const asText = (value: unknown): string =>
   value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
 
-async function resolveString(value: string, scope: ExpressionScope, path: string): Promise<unknown> {
-  const whole = value.match(WHOLE);
-  if (whole && expressionsIn(value).length === 1) return evaluate(whole[1].trim(), scope, path);
+async function resolveString(value: string, scope: ExpressionScope, path: string, site: EvaluationSite): Promise<unknown> {
+  const whole = wholeExpression(value);
+  if (whole !== undefined) return evaluate(whole, scope, path, site);
   let result = '';
-  let last = 0;
-  for (const match of value.matchAll(TEMPLATE)) {
-    result += value.slice(last, match.index) + asText(await evaluate(match[1].trim(), scope, path));
-    last = match.index! + match[0].length;
+  for (const part of templateParts(value)) {
+    result += 'text' in part ? part.text : asText(await evaluate(part.expression, scope, path, site));
   }
-  return result + value.slice(last);
+  return result;
 }
 
 /**
  * Resolves every `{{ … }}` in a config. A string that is one whole expression keeps the value's type;
  * mixed text interpolates. Keys listed in `skip` (top level) are left as written.
  */
-export async function resolveConfig(value: unknown, scope: ExpressionScope, path = '', skip: readonly string[] = []): Promise<unknown> {
-  if (typeof value === 'string') return hasExpression(value) ? resolveString(value, scope, path) : value;
-  if (Array.isArray(value)) return Promise.all(value.map((item, i) => resolveConfig(item, scope, `${path}/${i}`)));
+export async function resolveConfig(
+  value: unknown,
+  scope: ExpressionScope,
+  path = '',
+  skip: readonly string[] = [],
+  site: EvaluationSite = 'sandbox',
+): Promise<unknown> {
+  if (typeof value === 'string') return hasExpression(value) ? resolveString(value, scope, path, site) : value;
+  if (Array.isArray(value)) return Promise.all(value.map((item, i) => resolveConfig(item, scope, `${path}/${i}`, [], site)));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      out[key] = path === '' && skip.includes(key) ? item : await resolveConfig(item, scope, `${path}/${key}`);
+      out[key] = path === '' && skip.includes(key) ? item : await resolveConfig(item, scope, `${path}/${key}`, [], site);
     }
     return out;
   }

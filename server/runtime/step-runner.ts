@@ -1,7 +1,8 @@
 import { isNodeError, isRetryableError, isWait, RetryableError, type AnyNodeDefinition, type NodeResult, type ResumeEvent } from '../../nodes/contract.js';
 import type { FlowNode } from '../../schemas/flow.js';
 import type { StepError } from '../db/models/runtime.js';
-import { ExpressionError, hasExpressionIn, type ExpressionScope } from './expressions.js';
+import { ExpressionError, needsJsonata, type ExpressionScope } from './expressions.js';
+import { NotPlainError } from './templates.js';
 import { nodeContext, resolvedConfig } from './sandbox/evaluate.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import type { StepState } from './store.js';
@@ -79,34 +80,46 @@ export function toStepError(err: unknown): StepError {
 }
 
 const sandboxedNodes = new WeakMap<FlowNode, boolean>();
+const NOT_INLINE = Symbol('not inline');
 
 /**
- * Whether the step evaluates anything the tenant wrote (an expression, or rules with their regular
- * expressions): then it runs in the sandbox. Flow versions are immutable, so this is decided once per node.
+ * Whether the step evaluates something the tenant wrote whose cost its size does not bound (a JSONata
+ * expression beyond a plain path, a regular expression): then it runs in the sandbox. The engine's own
+ * process reads only plain paths and runs rules without regular expressions, both linear in their input.
+ * Flow versions are immutable, so this is decided once per node.
  */
 function isSandboxed(node: FlowNode, definition: AnyNodeDefinition): boolean {
   let sandboxed = sandboxedNodes.get(node);
   if (sandboxed === undefined) {
-    sandboxed = !!definition.sandboxed || hasExpressionIn(node.config ?? {}, definition.rawFields ?? []);
+    const config = node.config ?? {};
+    sandboxed = !!definition.sandboxed?.(config) || needsJsonata(config, definition.rawFields ?? []);
     sandboxedNodes.set(node, sandboxed);
   }
   return sandboxed;
 }
 
+/** The config resolved in this process, or NOT_INLINE when a plain path meets a list (JSONata maps over it). */
+function inlineConfig(definition: AnyNodeDefinition, config: unknown, scope: ExpressionScope): Promise<unknown> {
+  return resolvedConfig(definition, config, scope, 'inline').catch((err: unknown) => {
+    if (err instanceof NotPlainError) return NOT_INLINE;
+    throw err;
+  });
+}
+
 /** One attempt: resolve the config and run the handler, in the sandbox where the tenant's logic is involved. */
 async function attemptStep(request: StepRequest, attempt: number, logs: string[], signal: AbortSignal): Promise<NodeResult> {
   const { node, definition, scope } = request;
-  const sandboxed = isSandboxed(node, definition);
   const task = { nodeType: node.type, nodeId: node.id, config: node.config ?? {}, scope, input: request.input, execution: request.execution, attempt };
-  // A pure node (condition, switch, set) runs whole in the sandbox: one round trip resolves and runs it.
-  if (sandboxed && definition.pure && !request.resume) {
-    const result = await request.sandbox.run({ ...task, kind: 'run' }, request.execution.subaccountId, signal);
-    logs.push(...result.logs);
-    return result.outputs!;
+  let config = isSandboxed(node, definition) ? NOT_INLINE : await inlineConfig(definition, node.config, scope);
+  if (config === NOT_INLINE) {
+    // A pure node (condition, switch, set) runs whole in the sandbox: one round trip resolves and runs it.
+    if (definition.pure && !request.resume) {
+      const result = await request.sandbox.run({ ...task, kind: 'run' }, request.execution.subaccountId, signal);
+      logs.push(...result.logs);
+      return result.outputs!;
+    }
+    config = (await request.sandbox.run({ ...task, kind: 'resolve' }, request.execution.subaccountId, signal)).config;
   }
-  const config = sandboxed
-    ? (await request.sandbox.run({ ...task, kind: 'resolve' }, request.execution.subaccountId, signal)).config
-    : await resolvedConfig(definition, node.config, scope);
   const ctx = nodeContext({ ...task, signal, allowPrivateNetwork: request.allowPrivateNetwork, logs }, config);
   if (request.resume) return definition.resume ? definition.resume(ctx, request.resume) : { main: request.input };
   return definition.run(ctx);

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { send } from './server.js';
+import type { Client } from './story.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -56,4 +59,31 @@ export function spawnCli(args: string[], env: Record<string, string>): Spawned {
       });
     },
   };
+}
+
+/** A Switchboard in its own process: it can be killed with SIGKILL and started again on the same data. */
+export class ServerProcess {
+  private process?: Spawned;
+  url = '';
+  constructor(private readonly env: Record<string, string>) {}
+
+  async start(): Promise<void> {
+    this.process = spawnCli(['start'], this.env);
+    this.url = (await this.process.waitFor(/Switchboard listening on (http:\/\/[\d.:]+)/))[1];
+  }
+
+  async kill(): Promise<void> {
+    this.process?.child.kill('SIGKILL');
+    await this.process?.exited;
+  }
+
+  /** Resident memory of the server process, in bytes (Linux). */
+  rss(): number {
+    const status = readFileSync(`/proc/${this.process!.child.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+  }
+
+  client(): Client {
+    return { request: (method, path, options) => send(this.url, method, path, options) };
+  }
 }

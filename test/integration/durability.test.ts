@@ -5,31 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.js';
 import { createFlow, getExecution, stepOf, waitForStatus, type Workspace } from '../helpers/flows.js';
-import { spawnCli, type Spawned } from '../helpers/process.js';
-import { send } from '../helpers/server.js';
-import { createSubaccount, registerAgency, type Client } from '../helpers/story.js';
+import { ServerProcess } from '../helpers/process.js';
+import { createSubaccount, registerAgency } from '../helpers/story.js';
 import { json, startTarget, type Target } from '../helpers/target.js';
-
-/** A Switchboard in its own process, so it can be killed with SIGKILL and started again on the same data. */
-class ServerProcess {
-  private process?: Spawned;
-  url = '';
-  constructor(private readonly env: Record<string, string>) {}
-
-  async start(): Promise<void> {
-    this.process = spawnCli(['start'], this.env);
-    this.url = (await this.process.waitFor(/Switchboard listening on (http:\/\/[\d.:]+)/))[1];
-  }
-
-  async kill(): Promise<void> {
-    this.process?.child.kill('SIGKILL');
-    await this.process?.exited;
-  }
-
-  client(): Client {
-    return { request: (method, path, options) => send(this.url, method, path, options) };
-  }
-}
 
 for (const kind of databaseKinds) {
   describe(`durability across kill -9 (${kind.name})`, function () {

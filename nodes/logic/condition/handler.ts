@@ -1,5 +1,5 @@
 import { defineNode } from '../../contract.js';
-import { evaluateRules, ruleGroupSchema, type RuleGroup } from '../rules.js';
+import { evaluateRules, mayRunRegex, ruleGroupSchema, type RuleGroup } from '../rules.js';
 
 const configSchema = {
   type: 'object',
@@ -22,7 +22,7 @@ export default defineNode<Config>({
   configSchema,
   outputs: ['true', 'false'],
   pure: true,
-  sandboxed: true,
+  sandboxed: (config) => mayRunRegex((config as Partial<Config>).rules),
   run({ config, input }) {
     return evaluateRules(config.rules) ? { true: input } : { false: input };
   },

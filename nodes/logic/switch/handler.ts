@@ -1,5 +1,5 @@
 import { defineNode, NodeError } from '../../contract.js';
-import { evaluateRules, ruleGroupSchema, type RuleGroup } from '../rules.js';
+import { evaluateRules, mayRunRegex, ruleGroupSchema, type RuleGroup } from '../rules.js';
 
 const configSchema = {
   type: 'object',
@@ -38,7 +38,10 @@ export default defineNode<Config>({
   outputs: (config) => [...config.cases.map((c) => c.port), 'default'],
   outputsDescription: 'One port per case, named after the case and in its order, then "default" for inputs that match no case.',
   pure: true,
-  sandboxed: true,
+  sandboxed: (config) => {
+    const cases = (config as Partial<Config>).cases;
+    return !Array.isArray(cases) || cases.some((c) => mayRunRegex(c?.rules));
+  },
   run({ config, input }) {
     // Checked before evaluating so a duplicate fails every run, not only the runs that reach it.
     const seen = new Set<string>();

@@ -1,12 +1,12 @@
 import { isWait, NodeError, type AnyNodeDefinition, type NodeContext, type PortOutputs } from '../../../nodes/contract.js';
 import type { NodeRegistry } from '../../../nodes/registry.js';
 import { compile, toDetails, type JsonSchema } from '../../lib/validation.js';
-import { resolveConfig, type ExpressionScope } from '../expressions.js';
+import { resolveConfig, type EvaluationSite, type ExpressionScope } from '../expressions.js';
 import type { EvaluationResult, EvaluationTask } from './protocol.js';
 
 /** Resolves a node's expressions and validates the result against its schema again. */
-export async function resolvedConfig(definition: AnyNodeDefinition, config: unknown, scope: ExpressionScope): Promise<unknown> {
-  const resolved = await resolveConfig(config ?? {}, scope, '', definition.rawFields ?? []);
+export async function resolvedConfig(definition: AnyNodeDefinition, config: unknown, scope: ExpressionScope, site: EvaluationSite): Promise<unknown> {
+  const resolved = await resolveConfig(config ?? {}, scope, '', definition.rawFields ?? [], site);
   const validate = compile(definition.configSchema as JsonSchema);
   if (!validate(resolved)) {
     const problems = toDetails(validate.errors).map((d) => `${d.path} ${d.message}`);
@@ -44,7 +44,7 @@ export function nodeContext(request: ContextRequest, config: unknown): NodeConte
 export async function evaluateTask(registry: NodeRegistry, task: EvaluationTask): Promise<EvaluationResult> {
   const definition = registry.get(task.nodeType);
   if (!definition) throw new NodeError(`Unknown node type "${task.nodeType}".`, 'invalid_config');
-  const config = await resolvedConfig(definition, task.config, task.scope);
+  const config = await resolvedConfig(definition, task.config, task.scope, 'sandbox');
   const logs: string[] = [];
   if (task.kind === 'resolve') return { config, logs };
   if (!definition.pure) throw new NodeError(`Node type "${task.nodeType}" has side effects and cannot run in the sandbox.`, 'invalid_config');
