@@ -132,6 +132,58 @@ function topologicalOrder(ids: string[], incoming: Map<string, FlowEdge[]>, outg
   return order.length === ids.length ? order : null;
 }
 
+/**
+ * One detail per edge that closes a cycle. A depth-first walk (triggers first, then document order) meets
+ * an edge back to a node still on its path: the cycle is that stretch of the path plus the edge. Cutting
+ * every edge named here makes the graph acyclic, and separate cycles each get their own detail. Iterative,
+ * so no graph is deep enough to overflow the stack; only called once Kahn's algorithm found a cycle.
+ */
+function cycleProblems(graph: FlowGraph, triggers: string[], base: string): ErrorDetail[] {
+  const edges = graph.edges ?? [];
+  const out = new Map<string, number[]>(graph.nodes.map((n) => [n.id, []]));
+  edges.forEach((edge, i) => out.get(edge.source)?.push(i));
+  const state = new Map<string, 'open' | 'done'>();
+  const details: ErrorDetail[] = [];
+  for (const root of [...triggers, ...graph.nodes.map((n) => n.id)]) {
+    if (state.has(root)) continue;
+    // path[k] is reached from path[k - 1] through edge via[k - 1]; next[k] is path[k]'s next outgoing edge.
+    const path = [root];
+    const via: number[] = [];
+    const next = [0];
+    state.set(root, 'open');
+    while (path.length) {
+      const top = path.length - 1;
+      const list = out.get(path[top])!;
+      if (next[top] === list.length) {
+        state.set(path.pop()!, 'done');
+        next.pop();
+        via.pop();
+        continue;
+      }
+      const i = list[next[top]++];
+      const target = edges[i].target;
+      if (state.get(target) === 'open') {
+        const from = path.lastIndexOf(target);
+        const nodeIds = path.slice(from);
+        const edge = edges[i];
+        details.push({
+          path: `${base}/edges/${i}`,
+          message: `the graph has a cycle ${[...nodeIds, target].join(' → ')}; edge ${edge.source}${edge.sourcePort ? `.${edge.sourcePort}` : ''} → ${edge.target} closes it (flows must be acyclic)`,
+          nodeIds,
+          edges: [...via.slice(from), i],
+          edge: i,
+        });
+      } else if (!state.has(target)) {
+        state.set(target, 'open');
+        path.push(target);
+        via.push(i);
+        next.push(0);
+      }
+    }
+  }
+  return details;
+}
+
 /** Every problem of a graph, one detail each, naming the node or edge (CONTRACT §5). */
 export function validateGraph(graph: FlowGraph, registry: NodeRegistry, base = '/graph'): ErrorDetail[] {
   const details: ErrorDetail[] = [];
@@ -176,7 +228,7 @@ export function validateGraph(graph: FlowGraph, registry: NodeRegistry, base = '
   });
   if (!details.some((d) => d.path.includes('/edges/'))) {
     const compiled = compileFlow(graph, registry);
-    if (compiled.order.length !== graph.nodes.length) details.push({ path: `${base}/edges`, message: 'the graph has a cycle; flows must be acyclic' });
+    if (compiled.order.length !== graph.nodes.length) details.push(...cycleProblems(graph, compiled.triggers, base));
     else details.push(...loopProblems(compiled, base));
   }
   if (!graph.nodes.some((n) => registry.get(n.type)?.trigger)) {
