@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { Op } from 'sequelize';
 import type { NodeRegistry } from '../../nodes/registry.js';
 import { flowDocumentSchema, flowUpdateSchema, runFlowSchema, type FlowDocument, type FlowGraph, type FlowUpdate } from '../../schemas/flow.js';
 import type { Models } from '../db/models/index.js';
@@ -46,25 +47,39 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
     }
   }
 
-  async function present(flow: FlowRow) {
-    const [version, triggers] = await Promise.all([
-      models.FlowVersion.findOne({ where: { flowId: flow.id, version: flow.version } }),
-      models.Trigger.findAll({ where: { flowId: flow.id }, order: [['nodeId', 'ASC']] }),
+  /** A page of flows in three queries whatever its size: the flows, their current versions, their triggers. */
+  async function presentAll(flows: FlowRow[]) {
+    if (!flows.length) return [];
+    const [versions, triggers] = await Promise.all([
+      models.FlowVersion.findAll({ where: { [Op.or]: flows.map((f) => ({ flowId: f.id, version: f.version })) } }),
+      models.Trigger.findAll({ where: { flowId: { [Op.in]: flows.map((f) => f.id) } }, order: [['nodeId', 'ASC']] }),
     ]);
-    return {
-      id: flow.id,
-      subaccountId: flow.subaccountId,
-      name: flow.name,
-      description: flow.description,
-      version: flow.version,
-      active: flow.active,
-      errorFlowId: flow.errorFlowId,
-      graph: version ? shown(version.graph) : null,
-      triggers: triggers.map(presentTrigger),
-      createdAt: iso(flow.createdAt),
-      updatedAt: iso(flow.updatedAt),
-    };
+    const graphs = new Map(versions.map((v) => [v.flowId, v.graph]));
+    const triggersOf = new Map<string, TriggerRow[]>();
+    for (const t of triggers) {
+      const list = triggersOf.get(t.flowId);
+      if (list) list.push(t);
+      else triggersOf.set(t.flowId, [t]);
+    }
+    return flows.map((flow) => {
+      const graph = graphs.get(flow.id);
+      return {
+        id: flow.id,
+        subaccountId: flow.subaccountId,
+        name: flow.name,
+        description: flow.description,
+        version: flow.version,
+        active: flow.active,
+        errorFlowId: flow.errorFlowId,
+        graph: graph ? shown(graph) : null,
+        triggers: (triggersOf.get(flow.id) ?? []).map(presentTrigger),
+        createdAt: iso(flow.createdAt),
+        updatedAt: iso(flow.updatedAt),
+      };
+    });
   }
+
+  const present = async (flow: FlowRow) => (await presentAll([flow]))[0];
 
   async function findFlow(req: Request): Promise<FlowRow> {
     const flow = await models.Flow.findOne({ where: { id: String(req.params.fid), subaccountId: req.subaccount!.id } });
@@ -127,7 +142,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
 
   api.add({ method: 'get', path: base, summary: 'List flows', tag: 'flows', query: pagingQuery }, async (req) => {
     const page = await paginate(models.Flow, { subaccountId: req.subaccount!.id }, pageParams(req.query), (f) => f);
-    return { items: await Promise.all(page.items.map(present)), nextCursor: page.nextCursor };
+    return { items: await presentAll(page.items), nextCursor: page.nextCursor };
   });
 
   api.add({ method: 'get', path: `${base}/:fid`, summary: 'Get a flow with its current graph and triggers', tag: 'flows' }, async (req) => present(await findFlow(req)));

@@ -160,6 +160,46 @@ for (const kind of databaseKinds) {
       expect((await server.request('GET', `/api/subaccounts/${ws.sid}/executions/${execution.id}`, { token: ws.token })).status).to.equal(404);
     });
 
+    it('lists a page of flows in a constant number of queries, with each flow\'s own graph and triggers', async function () {
+      this.timeout(30_000);
+      const own = { ...ws, sid: await createSubaccount(server, ws.token, 'Many flows') };
+      const created: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const flow = await createFlow(own, { nodes: [{ id: 'hook', type: 'trigger.webhook' }, { id: `set${i}`, type: 'logic.set', config: { value: i } }], edges: [{ source: 'hook', target: `set${i}` }] }, `Flow ${i}`);
+        created.unshift(flow.id);
+      }
+      // Queries on the flow tables only: the sweeper and the scheduler query on their own timers.
+      let queries = 0;
+      const counter = (_options: unknown, query: object) => {
+        const sql = (query as { sql?: string }).sql ?? '';
+        if (/\b(flows|flow_versions|flow_triggers)\b/.test(sql) && !sql.includes('trigger.schedule')) queries++;
+      };
+      const list = async (limit: number) => {
+        server.app.sequelize.addHook('afterQuery', 'count', counter);
+        queries = 0;
+        try {
+          const res = await server.request('GET', `/api/subaccounts/${own.sid}/flows?limit=${limit}`, { token: ws.token });
+          expect(res.status).to.equal(200);
+          return { items: res.body.items as { id: string; name: string; graph: Graph; triggers: { nodeId: string; url: string }[] }[], queries };
+        } finally {
+          server.app.sequelize.removeHook('afterQuery', 'count');
+        }
+      };
+      const two = await list(2);
+      const twenty = await list(20);
+      expect(two.items).to.have.length(2);
+      expect(twenty.items.map((f) => f.id)).to.deep.equal(created);
+      expect(twenty.queries).to.equal(two.queries);
+      expect(twenty.queries).to.be.at.most(3);
+      for (const [i, flow] of twenty.items.entries()) {
+        expect(flow.name).to.equal(`Flow ${19 - i}`);
+        expect(flow.graph.nodes[1].config).to.deep.equal({ value: 19 - i });
+        expect(flow.triggers).to.have.length(1);
+        expect(flow.triggers[0].url).to.match(/\/webhooks\/.+/);
+      }
+      expect(new Set(twenty.items.map((f) => f.triggers[0].url)).size).to.equal(20);
+    });
+
     it('publishes the node catalog with schemas and ports', async () => {
       const res = await server.request('GET', '/api/nodes', { token: ws.token });
       expect(res.status).to.equal(200);
