@@ -27,6 +27,8 @@ export interface Config {
   leaseMs: number;
   /** Days an execution is kept; 0 keeps forever. */
   executionRetentionDays: number;
+  /** Minutes an execution is kept; when > 0 it overrides the days (short-lived deployments, soak tests). */
+  executionRetentionMinutes: number;
   /** Limits of the processes that evaluate what tenants write (expressions, rules). */
   sandbox: SandboxLimits;
   /** When set, `/metrics` requires `Authorization: Bearer <it>`; null leaves it open. */
@@ -148,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: (msg: str
     },
     leaseMs: integer(env, 'EXECUTION_LEASE_SECONDS', 30, 1, 3600) * 1000,
     executionRetentionDays: integer(env, 'EXECUTION_RETENTION_DAYS', 30, 0, 3650),
+    executionRetentionMinutes: integer(env, 'EXECUTION_RETENTION_MINUTES', 0, 0, 525_600),
     metricsToken: metricsToken(env),
   };
 }

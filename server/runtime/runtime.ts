@@ -27,6 +27,8 @@ export interface RuntimeOptions {
   encryptionKey: Buffer;
   /** Days finished executions are kept; 0 keeps them forever. */
   retentionDays?: number;
+  /** Minutes finished executions are kept; when set (> 0) it overrides retentionDays. */
+  retentionMinutes?: number;
 }
 
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -281,13 +283,21 @@ export class Runtime {
     return rows.length;
   }
 
+  /** How long finished executions are kept, ms; 0 keeps them forever. */
+  private retentionMs(): number {
+    const { retentionMinutes, retentionDays } = this.options;
+    return retentionMinutes ? retentionMinutes * 60_000 : (retentionDays ?? 0) * 86_400_000;
+  }
+
   /**
-   * Deletes finished executions (with their steps and approvals) older than the retention, and webhook
-   * inbox rows past both the retention and the 24 h dedupe window. Batched so no delete holds locks long.
+   * Deletes finished executions (with their steps and approvals) older than the retention (given in days,
+   * or the configured one), and webhook inbox rows past it; rows holding an idempotency key also stay
+   * for the 24 h dedupe window. Batched so no delete of executions holds locks long.
    */
-  async prune(retentionDays = this.options.retentionDays ?? 0, now = new Date()): Promise<number> {
-    if (!retentionDays) return 0;
-    const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
+  async prune(retentionDays?: number, now = new Date()): Promise<number> {
+    const keepMs = retentionDays === undefined ? this.retentionMs() : retentionDays * 86_400_000;
+    if (!keepMs) return 0;
+    const cutoff = new Date(now.getTime() - keepMs);
     let removed = 0;
     for (;;) {
       const old = await this.models.Execution.findAll({
@@ -299,17 +309,19 @@ export class Runtime {
       removed += await this.models.Execution.destroy({ where: { id: { [Op.in]: old.map((e) => e.id) } } });
     }
     const inboxCutoff = new Date(Math.min(cutoff.getTime(), now.getTime() - 86_400_000));
+    await this.models.WebhookEvent.destroy({ where: { createdAt: { [Op.lt]: cutoff }, idempotencyKey: null } });
     await this.models.WebhookEvent.destroy({ where: { createdAt: { [Op.lt]: inboxCutoff } } });
     return removed;
   }
 
-  /** Sweeps now (recovery at start) and then on a timer; prunes old executions every ten minutes. */
+  /** Sweeps now (recovery at start) and then on a timer; prunes every ten minutes, or every retention period when shorter. */
   startSweeper(): void {
     let lastPrune = 0;
+    const pruneEveryMs = Math.min(PRUNE_EVERY_MS, this.retentionMs() || PRUNE_EVERY_MS);
     const tick = async () => {
       try {
         await this.sweep();
-        if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
+        if (Date.now() - lastPrune > pruneEveryMs) {
           lastPrune = Date.now();
           await this.prune();
         }

@@ -40,7 +40,7 @@ export async function startRuntime(
 ): Promise<RuntimeServices> {
   const bus = new EventBus();
   const sandbox = new Sandbox(config.sandbox, deps.logger);
-  const runtime = new Runtime({ ...deps, bus, sandbox, leaseMs: tuning.leaseMs ?? config.leaseMs, sweepMs: tuning.sweepMs, allowPrivateNetwork: config.allowPrivateNetwork, encryptionKey: config.encryptionKey, retentionDays: config.executionRetentionDays });
+  const runtime = new Runtime({ ...deps, bus, sandbox, leaseMs: tuning.leaseMs ?? config.leaseMs, sweepMs: tuning.sweepMs, allowPrivateNetwork: config.allowPrivateNetwork, encryptionKey: config.encryptionKey, retentionDays: config.executionRetentionDays, retentionMinutes: config.executionRetentionMinutes });
   const closers: (() => Promise<void>)[] = [];
   let dispatcher: Dispatcher;
   let redis: Redis | undefined;

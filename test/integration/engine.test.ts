@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { databaseKinds } from '../helpers/databases.js';
-import { createFlow, getExecution, runAndWait, stepOf, waitForStatus, type Workspace } from '../helpers/flows.js';
+import { activate, createFlow, getExecution, runAndWait, stepOf, waitForStatus, type Workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { createSubaccount, registerAgency } from '../helpers/story.js';
 import { json, startTarget, type Target } from '../helpers/target.js';
@@ -396,6 +396,33 @@ for (const kind of databaseKinds) {
       expect(await Step.count({ where: { executionId: old.id } })).to.equal(0);
       expect(await Execution.findByPk(recent.id)).to.not.equal(null);
       expect(await server.app.runtime.prune(0)).to.equal(0, 'retention 0 keeps everything');
+    });
+
+    it('with EXECUTION_RETENTION_MINUTES prunes by minutes, and inbox rows without an idempotency key with their executions', async () => {
+      const sibling = await startServer(kind, { EXECUTION_RETENTION_MINUTES: '5' }, server);
+      try {
+        const flow = await createFlow(ws, { nodes: [{ id: 'hook', type: 'trigger.webhook' }] });
+        await activate(ws, flow.id);
+        const path = new URL(flow.triggers[0].url!).pathname;
+        const plain = await server.request('POST', path, { body: { n: 1 } });
+        const keyed = await server.request('POST', path, { body: { n: 2 }, headers: { 'idempotency-key': 'retention-minutes' } });
+        const recent = await server.request('POST', path, { body: { n: 3 } });
+        for (const res of [plain, keyed, recent]) await waitForStatus(ws, res.body.executionId, ['succeeded']);
+        const { Execution, WebhookEvent } = server.app.models;
+        const aged = [plain.body.executionId, keyed.body.executionId];
+        const sixMinutesAgo = new Date(Date.now() - 6 * 60_000);
+        await Execution.update({ finishedAt: sixMinutesAgo }, { where: { id: aged } });
+        await WebhookEvent.update({ createdAt: sixMinutesAgo }, { where: { executionId: aged } });
+
+        expect(await server.app.runtime.prune()).to.equal(0, 'the default 30 days keep them');
+        expect(await sibling.app.runtime.prune()).to.be.greaterThanOrEqual(2);
+        expect(await Execution.count({ where: { id: aged } })).to.equal(0);
+        expect(await Execution.count({ where: { id: recent.body.executionId } })).to.equal(1);
+        const inbox = await WebhookEvent.findAll({ where: { flowId: flow.id } });
+        expect(inbox.map((e) => e.executionId).sort()).to.deep.equal([keyed.body.executionId, recent.body.executionId].sort(), 'a keyed row stays for the 24 h dedupe window');
+      } finally {
+        await sibling.close();
+      }
     });
 
     it('lists executions by flow and status with a cursor, and refuses bad filters', async () => {

@@ -44,6 +44,12 @@ describe('configuration from the environment', () => {
     expect(errorFor({ EXECUTION_MODE: 'turbo' }).variable).to.equal('EXECUTION_MODE');
   });
 
+  it('keeps executions 30 days unless EXECUTION_RETENTION_MINUTES is set', () => {
+    expect(loadConfig({ DATA_DIR: dataDir(), ENCRYPTION_KEY: KEY }, () => undefined)).to.include({ executionRetentionDays: 30, executionRetentionMinutes: 0 });
+    expect(loadConfig({ DATA_DIR: dataDir(), ENCRYPTION_KEY: KEY, EXECUTION_RETENTION_MINUTES: '15' }, () => undefined).executionRetentionMinutes).to.equal(15);
+    expect(errorFor({ EXECUTION_RETENTION_MINUTES: '1.5' }).variable).to.equal('EXECUTION_RETENTION_MINUTES');
+  });
+
   it('refuses a bad PORT, boolean and log level', () => {
     expect(errorFor({ PORT: '70000' }).variable).to.equal('PORT');
     expect(errorFor({ ALLOW_PRIVATE_NETWORK: 'maybe' }).variable).to.equal('ALLOW_PRIVATE_NETWORK');
