@@ -60,6 +60,22 @@ export async function waitHealthy(base: string, child: Child, timeoutMs = 60_000
   }
 }
 
+/** Polls a reference server's URL with the benchmark body until it answers 202 (Node-RED: its flow is deployed and runs). */
+export async function waitAccepts(url: string, child: Child, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const exit = child.exited();
+    if (exit) throw new Error(`${child.name} exited (code ${exit.code}, signal ${exit.signal}) before it answered 202:\n${child.tail()}`);
+    const status = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: BENCH_BODY, signal: AbortSignal.timeout(2000) }).then(
+      async (r) => (await r.arrayBuffer(), r.status),
+      () => 0,
+    );
+    if (status === 202) return;
+    if (Date.now() > deadline) throw new Error(`${child.name}: ${url} did not answer 202 within ${timeoutMs} ms (last status ${status}):\n${child.tail()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** Registers an agency and creates a sub-account through the public API. */
 export async function createWorkspace(base: string): Promise<Workspace> {
   const email = `bench-${Date.now().toString(36)}@example.com`;

@@ -37,8 +37,13 @@ export function freePort(): Promise<number> {
 
 /** Runs a TypeScript entry point with tsx in its own process group, logging its output to a file. */
 export function spawnTs(name: string, args: string[], env: Record<string, string>, logFile: string): Child {
-  const child = spawn(process.execPath, [TSX, ...args], {
-    cwd: ROOT,
+  return spawnNode(name, [TSX, ...args], env, logFile);
+}
+
+/** Runs a JavaScript entry point with this Node.js in its own process group, logging its output to a file. */
+export function spawnNode(name: string, args: string[], env: Record<string, string>, logFile: string, cwd = ROOT): Child {
+  const child = spawn(process.execPath, args, {
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

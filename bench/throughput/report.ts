@@ -1,9 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus } from 'node:os';
 import type { CpuSplit } from './cpu.js';
 import type { ExecutionCounts } from './db.js';
 import type { BenchConfig, ProcessReport } from './environment.js';
 import type { LoadResult } from './load.js';
+import { describeMachine, type Machine } from './machine.js';
+import { baseline, ratioHead, ratioRows, REFERENCE_HEAD, referenceNotes, referenceRows } from './ratios.js';
+import type { ReferenceResult } from './references.js';
 
 /** The project's stated goal: ≥ 2,000 executions/s end to end with 0 errors at 100 connections. */
 export const TARGET_PER_SEC = 2000;
@@ -32,33 +35,10 @@ export interface ConfigResult {
   notes: string[];
 }
 
-export interface Machine {
-  cpuModel: string;
-  cpuCount: number;
-  memoryGiB: number;
-  node: string;
-  postgres: string;
-  redis: string;
-  date: string;
-}
-
 export interface Settings {
   duration: number;
   connections: number;
   warmup: number;
-}
-
-export function machine(postgres: string, redis: string): Machine {
-  const list = cpus();
-  return {
-    cpuModel: list[0]?.model ?? 'unknown',
-    cpuCount: list.length,
-    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    node: process.version,
-    postgres,
-    redis,
-    date: new Date().toISOString(),
-  };
 }
 
 const n0 = (v: number | undefined) => (v === undefined ? '–' : Math.round(v).toLocaleString('en-US'));
@@ -116,22 +96,34 @@ function cpuRows(r: ConfigResult): string[][] {
 
 const PER_EXEC_HEAD = ['configuration', 'web ms', 'workers ms', 'postgres ms', 'redis ms', 'Switchboard + postgres + redis ms', 'ceiling on these cores, exec/s'];
 
-/** CPU time (load + drain windows) per succeeded execution, and what the cores could do at that cost. */
-function perExecutionRow(r: ConfigResult): string[] | null {
+/** CPU time (load and drain windows) per succeeded execution, ms, per role and in total (Switchboard + PostgreSQL + Redis). */
+function cpuMsPerExecution(r: ConfigResult) {
   const done = r.counts?.byStatus.succeeded ?? 0;
   if (!r.cpuLoad || !r.cpuDrain || !r.load || !done) return null;
   const windows = [r.cpuLoad, r.cpuDrain];
   const ms = (pick: (s: CpuSplit) => number) => windows.reduce((sum, s) => sum + (pick(s) / 100) * s.seconds, 0) * (1000 / done);
+  return {
+    web: ms((s) => s.roles.web),
+    workers: ms((s) => s.roles.workers ?? 0),
+    postgres: ms((s) => s.postgres),
+    redis: ms((s) => s.redis),
+    total: ms((s) => Object.values(s.roles).reduce((a, b) => a + b, 0) + s.postgres + s.redis),
+  };
+}
+
+/** CPU time per succeeded execution, and what the cores could do at that cost. */
+function perExecutionRow(r: ConfigResult): string[] | null {
+  const ms = cpuMsPerExecution(r);
+  if (!ms) return null;
   const cores = cpus().length;
-  const machineMs = ms((s) => Object.values(s.roles).reduce((a, b) => a + b, 0) + s.postgres + s.redis);
   return [
     r.config.label,
-    n1(ms((s) => s.roles.web)),
-    r.config.workers ? n1(ms((s) => s.roles.workers)) : '–',
-    n1(ms((s) => s.postgres)),
-    r.config.mode === 'queue' ? n1(ms((s) => s.redis)) : '–',
-    n1(machineMs),
-    machineMs > 0 ? n0((cores * 1000) / machineMs) : '–',
+    n1(ms.web),
+    r.config.workers ? n1(ms.workers) : '–',
+    n1(ms.postgres),
+    r.config.mode === 'queue' ? n1(ms.redis) : '–',
+    n1(ms.total),
+    ms.total > 0 ? n0((cores * 1000) / ms.total) : '–',
   ];
 }
 
@@ -148,11 +140,17 @@ function textTable(head: string[], rows: string[][]): string {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-export function printResults(results: ConfigResult[]): void {
-  console.log(`\n${textTable(HEAD, results.map(row))}\n`);
+const totalCpuMs = (r: ConfigResult) => cpuMsPerExecution(r)?.total;
+
+export function printResults(results: ConfigResult[], refs: ReferenceResult[], m: Machine): void {
+  const b = baseline(refs);
+  console.log(`\nMachine: ${describeMachine(m)}\n`);
+  console.log(`${textTable(HEAD, results.map(row))}\n`);
   console.log(`${textTable(CPU_HEAD, results.flatMap(cpuRows))}\n`);
   console.log(`CPU time per succeeded execution:\n${textTable(PER_EXEC_HEAD, perExecutionRows(results))}\n`);
-  for (const line of processNotes(results)) console.log(line);
+  console.log(`References, same load generator and load:\n${textTable(REFERENCE_HEAD, referenceRows(refs))}\n`);
+  console.log(`Switchboard against the references:\n${textTable(ratioHead(b), ratioRows(results, b, totalCpuMs))}\n`);
+  for (const line of [...referenceNotes(refs).map((n) => `- ${n}`), ...processNotes(results)]) console.log(line);
 }
 
 /** Crashes, and whatever the processes logged at warn or above, per configuration. */
@@ -173,14 +171,30 @@ function processNotes(results: ConfigResult[]): string[] {
 export const START_MARK = '<!-- bench:results:start (written by `npm run bench`; edit outside these marks) -->';
 export const END_MARK = '<!-- bench:results:end -->';
 
-export function resultsSection(results: ConfigResult[], m: Machine, s: Settings, selected: string[]): string {
+export function resultsSection(results: ConfigResult[], refs: ReferenceResult[], m: Machine, s: Settings, selected: string[]): string {
   const notes = processNotes(results);
+  const b = baseline(refs);
   return [
     START_MARK,
-    `## Results (${m.date.slice(0, 10)})`,
+    `## Results (${m.date.slice(0, 10)}, ${m.cpuModel})`,
     '',
-    `- Machine: ${m.cpuCount} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM; Node ${m.node}; PostgreSQL ${m.postgres}; Redis ${m.redis}.`,
-    `- Run: ${m.date}, configurations \`${selected.join(',')}\`, ${s.connections} connections, ${s.duration} s of load each, after ${s.warmup} warm-up requests.`,
+    `- Machine: ${describeMachine(m)}.`,
+    `- Run: ${m.date}, configurations \`${selected.join(',')}\`, ${s.connections} connections, ${s.duration} s of load each, after ${s.warmup} warm-up requests; references: ${refs.map((r) => r.label).join(', ')}.`,
+    `- Absolute figures below were taken on this CPU model (${m.cpuModel}) and compare only with figures from the same model; the ratios are meant to compare across machines.`,
+    '',
+    '### Against this machine (same sitting, same load generator)',
+    '',
+    markdownTable(ratioHead(b), ratioRows(results, b, totalCpuMs)),
+    '',
+    'Each rate divided by the bare node:http server\'s answered requests per second (the mean of its runs before and after the configurations)' +
+      (b.nodeRed ? ' and by Node-RED\'s (which answers after running the flow in memory, so its rate is also its finished flows per second)' : '') +
+      '; the last column divides Switchboard + PostgreSQL + Redis CPU per succeeded execution by the bare server\'s CPU per request.',
+    '',
+    markdownTable(REFERENCE_HEAD, referenceRows(refs)),
+    '',
+    ...referenceNotes(refs).map((n) => `- ${n}`),
+    '',
+    `### Switchboard (absolute, ${m.cpuModel})`,
     '',
     markdownTable(HEAD, results.map(row)),
     '',
@@ -205,11 +219,11 @@ ${START_MARK}
 ${END_MARK}
 `;
 
-/** Replaces the results section of the document, keeping everything written around it. */
-export function writeResults(path: string, section: string): void {
+/** Replaces the section between `marks` (the throughput results by default), keeping everything written around it. */
+export function writeResults(path: string, section: string, marks: { start: string; end: string } = { start: START_MARK, end: END_MARK }): void {
   const current = existsSync(path) ? readFileSync(path, 'utf8') : SKELETON;
-  const start = current.indexOf(START_MARK);
-  const end = current.indexOf(END_MARK);
-  const next = start >= 0 && end > start ? current.slice(0, start) + section + current.slice(end + END_MARK.length) : `${current.trimEnd()}\n\n${section}\n`;
+  const start = current.indexOf(marks.start);
+  const end = current.indexOf(marks.end);
+  const next = start >= 0 && end > start ? current.slice(0, start) + section + current.slice(end + marks.end.length) : `${current.trimEnd()}\n\n${section}\n`;
   writeFileSync(path, next);
 }

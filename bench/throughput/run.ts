@@ -1,24 +1,31 @@
 /**
  * Throughput benchmark: webhook → logic.condition → logic.set under 100 connections, per storage and
- * execution mode. Run by hand: `npm run bench` (see docs/benchmarks.md). Targets 127.0.0.1 only.
+ * execution mode, beside same-sitting references (a bare node:http server, optionally Node-RED) measured
+ * with the same load generator, so each figure is also given as a share of what this machine does.
+ * Run by hand: `npm run bench` (see docs/benchmarks.md). Targets 127.0.0.1 only.
  *
- *   BENCH_DURATION     seconds of load per configuration (default 15)
+ *   BENCH_DURATION     seconds of load per configuration and per reference (default 15)
  *   BENCH_CONNECTIONS  concurrent connections (default 100)
  *   BENCH_CONFIGS      comma-separated configuration ids (default: all but the optional ones)
  *   BENCH_WARMUP       warm-up requests before the load, not measured (default 500)
+ *   BENCH_NODE_RED     1 also measures Node-RED 5, installed on demand into a temporary folder (default 0)
  *   BENCH_OUTPUT       markdown file whose results section is rewritten (default docs/benchmarks.md; "-" = none)
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BENCH_BODY, createActiveFlow, createWorkspace, verifyExecution, warmUp, type BenchFlow, type WarmUp, type Workspace } from './api.js';
+import { createActiveFlow, createWorkspace, verifyExecution, warmUp, type BenchFlow, type WarmUp, type Workspace } from './api.js';
 import { cpuBetween, snapshot, type Snapshot } from './cpu.js';
 import { postgresVersion, type ExecutionCounts, type ExecutionReader, type Timing } from './db.js';
 import { Environment, type BenchConfig } from './environment.js';
-import { startLoad, type LoadResult } from './load.js';
-import { ROOT } from './processes.js';
+import type { LoadResult } from './load.js';
+import { machine } from './machine.js';
+import { installNodeRed, type NodeRedInstall } from './node-red.js';
+import { ROOT, type Child } from './processes.js';
 import { redisVersion } from './redis.js';
-import { machine, printResults, resultsSection, writeResults, type ConfigResult, type Settings } from './report.js';
+import { runReference, type Closable, type ReferenceResult } from './references.js';
+import { printResults, resultsSection, writeResults, type ConfigResult, type Settings } from './report.js';
+import { loadWindow } from './window.js';
 
 const CONFIGS: (BenchConfig & { optional?: boolean })[] = [
   { id: 'sqlite-inline', label: 'SQLite, inline', database: 'sqlite', mode: 'inline', workers: 0 },
@@ -117,16 +124,11 @@ type Roles = Record<string, number[]>;
 
 /** 2 s of the idle machine, then the load; returns the CPU snapshots at the load's start and end. */
 async function runLoad(env: Environment, flow: BenchFlow, settings: Settings, runDir: string, roles: Roles, result: ConfigResult) {
-  const quietStart = snapshot();
-  await sleep(2000);
-  result.cpuBefore = cpuBetween(quietStart, snapshot(), roles, env.databaseName());
-  const url = `${env.base}${flow.webhookPath}`;
-  const load = startLoad({ url, connections: settings.connections, duration: settings.duration, body: BENCH_BODY }, join(runDir, `${env.config.id}-load.log`));
-  env.adopt(load.child);
-  await Promise.race([load.started, load.finished]);
-  const atStart = snapshot();
-  result.load = await load.finished;
-  return { atStart, atLoadEnd: snapshot() };
+  const target = { url: `${env.base}${flow.webhookPath}`, logFile: join(runDir, `${env.config.id}-load.log`), roles, database: env.databaseName(), adopt: (c: Child) => env.adopt(c) };
+  const window = await loadWindow(target, settings);
+  result.cpuBefore = window.idle;
+  result.load = window.load;
+  return { atStart: window.atStart, atLoadEnd: window.atEnd };
 }
 
 /** Waits for the backlog, then fills in the execution counts, rates, latencies and CPU split. */
@@ -154,7 +156,7 @@ async function measure(env: Environment, ws: Workspace, flow: BenchFlow, setting
   }
 }
 
-async function runConfig(config: BenchConfig, settings: Settings, runDir: string, active: Set<Environment>): Promise<ConfigResult> {
+async function runConfig(config: BenchConfig, settings: Settings, runDir: string, active: Set<Closable>): Promise<ConfigResult> {
   const env = new Environment(config, runDir);
   active.add(env);
   const result: ConfigResult = { config, processes: [], notes: [] };
@@ -174,22 +176,40 @@ async function runConfig(config: BenchConfig, settings: Settings, runDir: string
   return result;
 }
 
+/** Node-RED 5 in a temporary folder when BENCH_NODE_RED=1; removed at the end (or on an interrupt). */
+async function nodeRedIfAsked(active: Set<Closable>): Promise<NodeRedInstall | undefined> {
+  const raw = process.env.BENCH_NODE_RED ?? '0';
+  if (raw !== '0' && raw !== '1') throw new Error(`BENCH_NODE_RED must be 0 or 1, got "${raw}"`);
+  if (raw === '0') return undefined;
+  const install = await installNodeRed((line) => console.log(line));
+  active.add(install);
+  return install;
+}
+
 async function main(): Promise<void> {
   const settings: Settings = { duration: positive('BENCH_DURATION', 15), connections: positive('BENCH_CONNECTIONS', 100), warmup: positive('BENCH_WARMUP', 500) };
   const configs = selectedConfigs();
   const runDir = await mkdtemp(join(tmpdir(), 'switchboard-bench-'));
-  const active = new Set<Environment>();
+  const active = new Set<Closable>();
   const interrupt = () => void Promise.all([...active].map((e) => e.close())).finally(() => process.exit(130));
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
-  console.log(`logs of every process: ${runDir}`);
+  const m = machine(await postgresVersion(), await redisVersion());
+  console.log(`logs of every process: ${runDir}\nmachine: ${m.cpuCount} × ${m.cpuModel}, Node ${m.node}, commit ${m.commit}`);
+  const nodeRed = await nodeRedIfAsked(active);
+  const refs: ReferenceResult[] = [await runReference('bare', 'bare node:http (before)', settings, runDir, active)];
+  if (nodeRed) refs.push(await runReference('node-red', 'Node-RED', settings, runDir, active, nodeRed));
   const results: ConfigResult[] = [];
   for (const config of configs) results.push(await runConfig(config, settings, runDir, active));
-  printResults(results);
+  refs.push(await runReference('bare', 'bare node:http (after)', settings, runDir, active));
+  if (nodeRed) {
+    await nodeRed.close();
+    active.delete(nodeRed);
+  }
+  printResults(results, refs, m);
   const output = process.env.BENCH_OUTPUT ?? 'docs/benchmarks.md';
   if (output !== '-') {
-    const m = machine(await postgresVersion(), await redisVersion());
-    writeResults(resolve(ROOT, output), resultsSection(results, m, settings, configs.map((c) => c.id)));
+    writeResults(resolve(ROOT, output), resultsSection(results, refs, m, settings, configs.map((c) => c.id)));
     console.log(`results written to ${output}`);
   }
 }
