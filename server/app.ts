@@ -34,7 +34,7 @@ import { createSequelize } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { defineModels, type Models } from './db/models/index.js';
 import { HttpError } from './lib/errors.js';
-import { httpLogging } from './lib/http-logging.js';
+import { httpLogging, webhookLogging } from './lib/http-logging.js';
 import { verifyJsonDepth } from './lib/json-body.js';
 import { createLogger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
@@ -65,6 +65,12 @@ export interface App {
 }
 
 export const JSON_LIMIT = '1mb';
+const WEBHOOK_PATH = /^\/+webhooks(\/|$)/i;
+
+function noSniff(_req: express.Request, res: express.Response, next: express.NextFunction): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  next();
+}
 
 /** Builds a whole Switchboard from a config: no globals, so tests build one per case. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -84,6 +90,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const inbox = new WebhookInbox(models, config.encryptionKey);
+  // Webhook deliveries are the hot path and come from machines: their own short lane, without the
+  // browser headers and the per-request log line every other route gets.
+  const webhooks = express.Router();
+  webhooks.use(webhookLogging(logger), metrics.middleware, requireDecodablePath, noSniff, webhookRoutes(inbox, runtime));
+  webhooks.use((req, _res, next) => next(new HttpError(404, 'route_not_found', `There is no ${req.method} ${req.path}.`)));
+  app.use((req, res, next) => (WEBHOOK_PATH.test(req.path) ? webhooks(req, res, next) : next()));
   app.use(httpLogging(logger));
   app.use(metrics.middleware);
   app.use(helmet());
@@ -97,13 +110,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   userRoutes(api, models, bus);
   apiKeyRoutes(api, models, bus);
   nodeRoutes(api, registry);
-  const inbox = new WebhookInbox(models, config.encryptionKey);
   integrationRoutes(api, { models, encryptionKey: config.encryptionKey, onChanged: () => inbox.forget() });
   flowRoutes(api, { models, registry, runtime, publicUrl: config.publicUrl, encryptionKey: config.encryptionKey, onFlowChanged: () => inbox.forget() });
   executionRoutes(api, models, runtime);
   approvalRoutes(api, models, runtime);
-
-  app.use(webhookRoutes(inbox, runtime));
 
   app.use('/api', requireJson, express.json({ limit: JSON_LIMIT, strict: false, verify: verifyJsonDepth }));
   app.get('/api/openapi.json', (_req, res) => {

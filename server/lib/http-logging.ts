@@ -1,4 +1,5 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -58,12 +59,7 @@ export function loggedHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders
 export function httpLogging(logger: Logger) {
   return pinoHttp({
     logger,
-    genReqId(req, res) {
-      const incoming = req.headers['x-request-id'];
-      const id = typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
+    genReqId: requestId,
     serializers: {
       req(req: IncomingMessage & { id?: string; raw?: IncomingMessage }) {
         return { id: req.id, method: req.method, url: maskUrl(req.url ?? ''), headers: loggedHeaders(req.headers) };
@@ -77,4 +73,32 @@ export function httpLogging(logger: Logger) {
       return 'info';
     },
   });
+}
+
+function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const incoming = req.headers['x-request-id'];
+  const id = typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
+/**
+ * Logging for webhook deliveries, the hot path: every delivery is already recorded (inbox row and
+ * execution), so a line per accepted request is only written at `debug`; refusals at `warn` and faults
+ * at `error`, in the same shape as other requests. No child logger or serializer runs per request.
+ */
+export function webhookLogging(logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = performance.now();
+    const id = requestId(req, res);
+    (req as unknown as { id: string }).id = id;
+    req.log = logger;
+    res.on('finish', () => {
+      const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug';
+      if (!logger.isLevelEnabled(level)) return;
+      const line = { req: { id, method: req.method, url: maskUrl(req.originalUrl), headers: loggedHeaders(req.headers) }, res: { statusCode: res.statusCode }, responseTime: Math.round(performance.now() - started) };
+      logger[level](line, 'request completed');
+    });
+    next();
+  };
 }

@@ -135,11 +135,11 @@ export async function runStep(request: StepRequest): Promise<StepState> {
   for (let attempt = firstAttempt; ; attempt++) {
     request.onAttempt?.(attempt);
     try {
-      const outputs = await withDeadline(
-        (signal) => attemptStep(request, attempt, logs, signal),
-        node.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        request.signal,
-      );
+      // A pure step evaluated here is bounded by its input's size and does no I/O: no timer to arm.
+      const outputs =
+        definition.pure && !isSandboxed(node, definition)
+          ? await attemptStep(request, attempt, logs, request.signal)
+          : await withDeadline((signal) => attemptStep(request, attempt, logs, signal), node.timeoutMs ?? DEFAULT_TIMEOUT_MS, request.signal);
       if (isWait(outputs)) {
         return { nodeId: node.id, status: 'waiting', attempt, outputs: null, error: null, logs, wait: { ...outputs.$wait }, startedAt, finishedAt: null };
       }

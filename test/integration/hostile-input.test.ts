@@ -45,7 +45,8 @@ for (const kind of databaseKinds) {
     let manualFlowId: string;
 
     before(async () => {
-      server = await startServer(kind);
+      // debug: accepted webhook deliveries are logged only at that level (refusals at warn).
+      server = await startServer(kind, { LOG_LEVEL: 'debug' });
       const agency = await registerAgency(server);
       ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
       const hook = await createFlow(ws, { nodes: [{ id: 'hook', type: 'trigger.webhook', config: {} }] });
