@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import pg from 'pg';
 import sqlite3 from 'sqlite3';
 
@@ -23,6 +24,8 @@ export interface ExecutionReader {
   counts(flowId: string): Promise<ExecutionCounts>;
   /** createdAt (request stored) and finishedAt of every succeeded execution of the flow. */
   timings(flowId: string): Promise<Timing[]>;
+  /** Size of the database: SQLite's file and its write-ahead log; PostgreSQL's pg_database_size (no WAL: it is the cluster's). */
+  size(): Promise<{ bytes: number; walBytes: number }>;
   close(): Promise<void>;
 }
 
@@ -59,6 +62,8 @@ function toTimings(rows: { createdAt: unknown; finishedAt: unknown }[]): Timing[
   });
 }
 
+const fileSize = (path: string) => stat(path).then((s) => s.size, () => 0);
+
 export async function sqliteReader(file: string): Promise<ExecutionReader> {
   const db = await new Promise<sqlite3.Database>((resolve, reject) => {
     const handle = new sqlite3.Database(file, sqlite3.OPEN_READWRITE, (err) => (err ? reject(err) : resolve(handle)));
@@ -69,6 +74,7 @@ export async function sqliteReader(file: string): Promise<ExecutionReader> {
   return {
     counts: async (flowId) => summarize(await all(COUNTS_SQL, flowId)),
     timings: async (flowId) => toTimings(await all(TIMINGS_SQL, flowId)),
+    size: async () => ({ bytes: await fileSize(file), walBytes: await fileSize(`${file}-wal`) }),
     close: () => new Promise<void>((resolve) => db.close(() => resolve())),
   };
 }
@@ -80,6 +86,7 @@ export async function pgReader(url: string): Promise<ExecutionReader> {
   return {
     counts: async (flowId) => summarize(await query<{ status: string; n: string; last: Date | null }>(COUNTS_SQL, flowId)),
     timings: async (flowId) => toTimings(await query<{ createdAt: Date; finishedAt: Date }>(TIMINGS_SQL, flowId)),
+    size: async () => ({ bytes: Number((await client.query<{ bytes: string }>('SELECT pg_database_size(current_database()) AS bytes')).rows[0].bytes), walBytes: 0 }),
     close: () => client.end(),
   };
 }

@@ -14,6 +14,15 @@ export interface BenchConfig {
   workers: number;
 }
 
+/** The configurations the benchmarks know (ids for BENCH_CONFIGS and SOAK_CONFIG). */
+export const CONFIGS: (BenchConfig & { optional?: boolean })[] = [
+  { id: 'sqlite-inline', label: 'SQLite, inline', database: 'sqlite', mode: 'inline', workers: 0 },
+  { id: 'pg-inline', label: 'PostgreSQL, inline', database: 'postgres', mode: 'inline', workers: 0 },
+  { id: 'pg-queue-1', label: 'PostgreSQL, queue, 1 worker', database: 'postgres', mode: 'queue', workers: 1 },
+  { id: 'pg-queue-2', label: 'PostgreSQL, queue, 2 workers', database: 'postgres', mode: 'queue', workers: 2 },
+  { id: 'sqlite-queue-1', label: 'SQLite, queue, 1 worker', database: 'sqlite', mode: 'queue', workers: 1, optional: true },
+];
+
 /** Per process: how many log lines, and how often each distinct message appeared. */
 export interface ProcessReport {
   name: string;
@@ -51,6 +60,8 @@ export class Environment {
   constructor(
     readonly config: BenchConfig,
     private readonly runDir: string,
+    /** More variables for every Switchboard process (the soak sets EXECUTION_RETENTION_MINUTES). */
+    private readonly extraEnv: Record<string, string> = {},
   ) {}
 
   private async env(dataDir: string): Promise<Record<string, string>> {
@@ -63,6 +74,7 @@ export class Environment {
       EXECUTION_MODE: this.config.mode,
       ...(this.database ? { DATABASE_URL: this.database.url } : {}),
       ...(this.config.mode === 'queue' ? { REDIS_URL: BENCH_REDIS_URL } : {}),
+      ...this.extraEnv,
     };
   }
 

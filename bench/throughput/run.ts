@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { createActiveFlow, createWorkspace, verifyExecution, warmUp, type BenchFlow, type WarmUp, type Workspace } from './api.js';
 import { cpuBetween, snapshot, type Snapshot } from './cpu.js';
 import { postgresVersion, type ExecutionCounts, type ExecutionReader, type Timing } from './db.js';
-import { Environment, type BenchConfig } from './environment.js';
+import { CONFIGS, Environment, type BenchConfig } from './environment.js';
 import type { LoadResult } from './load.js';
 import { machine } from './machine.js';
 import { installNodeRed, type NodeRedInstall } from './node-red.js';
@@ -26,14 +26,6 @@ import { redisVersion } from './redis.js';
 import { runReference, type Closable, type ReferenceResult } from './references.js';
 import { printResults, resultsSection, writeResults, type ConfigResult, type Settings } from './report.js';
 import { loadWindow } from './window.js';
-
-const CONFIGS: (BenchConfig & { optional?: boolean })[] = [
-  { id: 'sqlite-inline', label: 'SQLite, inline', database: 'sqlite', mode: 'inline', workers: 0 },
-  { id: 'pg-inline', label: 'PostgreSQL, inline', database: 'postgres', mode: 'inline', workers: 0 },
-  { id: 'pg-queue-1', label: 'PostgreSQL, queue, 1 worker', database: 'postgres', mode: 'queue', workers: 1 },
-  { id: 'pg-queue-2', label: 'PostgreSQL, queue, 2 workers', database: 'postgres', mode: 'queue', workers: 2 },
-  { id: 'sqlite-queue-1', label: 'SQLite, queue, 1 worker', database: 'sqlite', mode: 'queue', workers: 1, optional: true },
-];
 
 const DRAIN_TIMEOUT_MS = 120_000;
 
