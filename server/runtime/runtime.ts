@@ -52,6 +52,7 @@ export class Runtime {
   private dispatcher?: Dispatcher;
   private readonly flows = new Map<string, Promise<CompiledFlow>>();
   private sweeper?: NodeJS.Timeout;
+  private sweeping?: Promise<void>;
 
   constructor(private readonly options: RuntimeOptions) {
     this.store = new ExecutionStore(options.models, `${process.pid}:${randomUUID().slice(0, 8)}`, options.leaseMs ?? 30_000);
@@ -329,12 +330,18 @@ export class Runtime {
         this.options.logger.error({ err }, 'recovery sweep failed');
       }
     };
-    void tick();
-    this.sweeper = setInterval(tick, this.options.sweepMs ?? 2_000);
+    // One sweep at a time: a slow one is not overlapped by the next, and stopSweeper can wait for it.
+    const run = () => {
+      this.sweeping ??= tick().finally(() => (this.sweeping = undefined));
+    };
+    run();
+    this.sweeper = setInterval(run, this.options.sweepMs ?? 2_000);
     this.sweeper.unref();
   }
 
-  stopSweeper(): void {
+  /** Stops the timer and waits for a sweep in flight, so nothing is dispatched after the queue closes. */
+  async stopSweeper(): Promise<void> {
     clearInterval(this.sweeper);
+    await this.sweeping;
   }
 }

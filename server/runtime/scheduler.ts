@@ -11,6 +11,7 @@ import type { Runtime } from './runtime.js';
  */
 export class Scheduler {
   private timer?: NodeJS.Timeout;
+  private ticking?: Promise<void>;
 
   constructor(
     private readonly models: Models,
@@ -56,12 +57,16 @@ export class Scheduler {
 
   start(): void {
     this.timer = setInterval(() => {
-      this.tick().catch((err: unknown) => this.logger.error({ err }, 'schedule tick failed'));
+      this.ticking ??= this.tick()
+        .then(() => undefined, (err: unknown) => this.logger.error({ err }, 'schedule tick failed'))
+        .finally(() => (this.ticking = undefined));
     }, this.intervalMs);
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops the timer and waits for a tick in flight, so nothing is dispatched after the queue closes. */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
+    await this.ticking;
   }
 }

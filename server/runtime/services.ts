@@ -52,9 +52,12 @@ export async function startRuntime(
     const unbridge = await bridgeBus(bus, redis, subscriber, deps.logger);
     dispatcher = new QueueDispatcher(redis);
     let worker: Worker | undefined;
-    if (role === 'worker') worker = startQueueWorker(redisConnection(config.redisUrl!), (id, fresh) => runtime.executor.run(id, fresh), config.concurrency);
+    // BullMQ does not close a connection it was given: this process does, once the worker has stopped.
+    const workerConnection = role === 'worker' ? redisConnection(config.redisUrl!) : undefined;
+    if (workerConnection) worker = startQueueWorker(workerConnection, (id, fresh) => runtime.executor.run(id, fresh), config.concurrency);
     closers.push(async () => {
       await worker?.close();
+      workerConnection?.disconnect();
       await dispatcher.close();
       await unbridge();
       subscriber.disconnect();
@@ -70,9 +73,9 @@ export async function startRuntime(
     const scheduler = new Scheduler(deps.models, runtime, deps.logger, tuning.scheduleMs);
     runtime.startSweeper();
     scheduler.start();
+    // Timers stop first, and a tick in flight is awaited: nothing dispatches on a closed queue or database.
     closers.unshift(async () => {
-      scheduler.stop();
-      runtime.stopSweeper();
+      await Promise.all([scheduler.stop(), runtime.stopSweeper()]);
     });
   }
 
