@@ -22,7 +22,7 @@ import { attachRealtime } from './realtime/socket.js';
 import type { EventBus } from './runtime/events.js';
 import type { Runtime } from './runtime/runtime.js';
 import { startRuntime, type RuntimeTuning } from './runtime/services.js';
-import { registerRuntimeMetrics } from './runtime/metrics.js';
+import { registerRuntimeMetrics, stepDurations } from './runtime/metrics.js';
 import { WebhookInbox } from './webhooks/inbox.js';
 import { integrationRoutes } from './api/integrations.js';
 import { webhookRoutes } from './webhooks/intake.js';
@@ -82,7 +82,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const tenancy = new Tenancy(models);
   const passport = createPassport(models);
   const registry = await nodeRegistry();
-  const services = await startRuntime(config, { models, registry, logger }, 'web', options.tuning);
+  const services = await startRuntime(config, { models, registry, logger, observeStep: stepDurations(metrics) }, 'web', options.tuning);
   const { runtime, bus } = services;
   const probes: HealthProbes = services.redis ? { redis: () => services.redis!.ping(), queue: () => services.dispatcher.depth() } : {};
   registerRuntimeMetrics(metrics, models, services.dispatcher);

@@ -6,7 +6,7 @@ import type { CompiledFlow } from './graph.js';
 import { liveInput, nodeValue, scopeFor, skippedStep } from './inputs.js';
 import { runLoop } from './loop.js';
 import type { Sandbox } from './sandbox/sandbox.js';
-import { CancelledError, runStep } from './step-runner.js';
+import { CancelledError, runObservedStep, type StepObserver } from './step-runner.js';
 import type { ExecutionStore, StepState } from './store.js';
 
 const SETTLED = new Set(['succeeded', 'failed', 'skipped']);
@@ -28,6 +28,8 @@ export interface ExecutorDeps {
   onFinished?(execution: ExecutionData, status: ExecutionStatus, error: StepError | null): Promise<void>;
   /** Called when a step starts waiting (approvals are created here). */
   onWaiting?(execution: ExecutionData, step: StepState): Promise<void>;
+  /** Told every step's node type, status and duration (/metrics). */
+  observeStep?: StepObserver;
 }
 
 /**
@@ -238,8 +240,9 @@ export class Executor {
       signal,
       allowPrivateNetwork: this.deps.allowPrivateNetwork,
       sandbox: this.deps.sandbox,
+      observe: this.deps.observeStep,
     };
-    const step = await runStep({
+    const step = await runObservedStep({
       ...base,
       node,
       definition,

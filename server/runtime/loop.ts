@@ -1,7 +1,7 @@
 import type { StepError } from '../db/models/runtime.js';
 import type { CompiledFlow } from './graph.js';
 import { liveInput, nodeValue, scopeFor, skippedStep } from './inputs.js';
-import { runStep, type StepRequest } from './step-runner.js';
+import { runObservedStep, type StepRequest } from './step-runner.js';
 import type { StepState } from './store.js';
 
 export interface LoopRequest {
@@ -13,7 +13,7 @@ export interface LoopRequest {
   trigger: unknown;
   concurrency: number;
   continueOnError: boolean;
-  base: Pick<StepRequest, 'execution' | 'signal' | 'allowPrivateNetwork' | 'sandbox'>;
+  base: Pick<StepRequest, 'execution' | 'signal' | 'allowPrivateNetwork' | 'sandbox' | 'observe'>;
 }
 
 export type ItemResult = { index: number; item: unknown; output: unknown } | { index: number; item: unknown; error: StepError & { nodeId: string } };
@@ -38,7 +38,7 @@ async function runItem(request: LoopRequest, body: string[], index: number): Pro
       continue;
     }
     const scope = scopeFor(input, request.trigger, [...request.outer.values(), ...steps.values()], request.base.execution);
-    const step = await runStep({ ...request.base, node: flow.nodes.get(nodeId)!, definition: flow.definitions.get(nodeId)!, input, scope });
+    const step = await runObservedStep({ ...request.base, node: flow.nodes.get(nodeId)!, definition: flow.definitions.get(nodeId)!, input, scope });
     step.logs = step.logs.map((line) => `[item ${index}] ${line}`);
     if (step.status === 'failed' && (flow.outgoing.get(nodeId) ?? []).some((e) => e.sourcePort === 'error')) {
       step.outputs = { error: { ...step.error, nodeId, input } };

@@ -11,6 +11,7 @@ import { Executor } from './executor.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { compileFlow, type CompiledFlow } from './graph.js';
 import { revealGraph } from '../integrations/node-secrets.js';
+import type { StepObserver } from './step-runner.js';
 import { ExecutionStore, type StepState } from './store.js';
 
 export interface RuntimeOptions {
@@ -29,6 +30,8 @@ export interface RuntimeOptions {
   retentionDays?: number;
   /** Minutes finished executions are kept; when set (> 0) it overrides retentionDays. */
   retentionMinutes?: number;
+  /** Told every step's node type, status and duration (/metrics). */
+  observeStep?: StepObserver;
 }
 
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -65,6 +68,7 @@ export class Runtime {
       loadFlow: (flowId, version) => this.loadFlow(flowId, version),
       onWaiting: (execution, step) => this.openApproval(execution, step),
       onFinished: (execution, status, error) => this.startErrorFlow(execution, status, error),
+      observeStep: options.observeStep,
     });
   }
 

@@ -10,6 +10,7 @@ import { EventBus } from './events.js';
 import { Runtime } from './runtime.js';
 import { Sandbox } from './sandbox/sandbox.js';
 import { Scheduler } from './scheduler.js';
+import type { StepObserver } from './step-runner.js';
 
 /** `web` accepts work; `worker` runs it (queue mode); `all` does both in one process (inline mode). */
 export type ProcessRole = 'web' | 'worker';
@@ -34,7 +35,7 @@ export interface RuntimeTuning {
  */
 export async function startRuntime(
   config: Config,
-  deps: { models: Models; registry: NodeRegistry; logger: Logger },
+  deps: { models: Models; registry: NodeRegistry; logger: Logger; observeStep?: StepObserver },
   role: ProcessRole,
   tuning: RuntimeTuning = {},
 ): Promise<RuntimeServices> {

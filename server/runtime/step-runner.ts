@@ -30,7 +30,11 @@ export interface StepRequest {
   allowPrivateNetwork: boolean;
   /** Where user-controlled evaluation runs, away from the event loop that serves HTTP. */
   sandbox: Sandbox;
+  /** Told once per step (not per attempt) its node type, status and seconds, for /metrics. */
+  observe?: StepObserver;
 }
+
+export type StepObserver = (nodeType: string, status: string, seconds: number) => void;
 
 function backoffMs(node: FlowNode, attempt: number, retryAfterMs?: number): number {
   const { initialMs = 1000, factor = 2, maxMs = 60_000 } = node.retry?.backoff ?? {};
@@ -154,5 +158,23 @@ export async function runStep(request: StepRequest): Promise<StepState> {
       }
       return { nodeId: node.id, status: 'failed', attempt, outputs: null, error, logs, wait: null, startedAt, finishedAt: new Date() };
     }
+  }
+}
+
+/** `runStep`, timed for /metrics when the request carries an observer. */
+export async function runObservedStep(request: StepRequest): Promise<StepState> {
+  const { observe } = request;
+  if (!observe) return runStep(request);
+  const began = performance.now();
+  let status = 'error';
+  try {
+    const step = await runStep(request);
+    status = step.status;
+    return step;
+  } catch (err) {
+    if (err instanceof CancelledError) status = 'cancelled';
+    throw err;
+  } finally {
+    observe(request.node.type, status, (performance.now() - began) / 1000);
   }
 }

@@ -4,6 +4,7 @@ import { newId } from '../db/columns.js';
 import { HttpError, notFound, unauthorized } from '../lib/errors.js';
 import { parseJsonBody } from '../lib/json-body.js';
 import { maskUrl } from '../lib/http-logging.js';
+import { WEBHOOK_ACCEPTED_AT } from '../lib/metrics.js';
 import { WEBHOOK_METHODS } from '../../nodes/triggers/webhook/schema.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { WebhookInbox } from './inbox.js';
@@ -101,6 +102,7 @@ export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime): Router {
       throw err;
     }
     await runtime.dispatch(executionId, execution);
+    res.locals[WEBHOOK_ACCEPTED_AT] = performance.now(); // stored and dispatched: intake latency ends here (/metrics)
     if (config.respond !== 'onCompleted') {
       res.status(202).json(response.body);
       return;
