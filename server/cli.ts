@@ -62,12 +62,18 @@ async function start(config: Config): Promise<void> {
 
 async function worker(config: Config): Promise<void> {
   const running = await startWorker(config);
-  running.logger.info({ concurrency: config.concurrency }, 'Switchboard worker started');
+  running.logger.info({ concurrency: config.concurrency, url: running.url }, `Switchboard worker started; /health and /metrics on ${running.url}`);
   const stop = (signal: string) => {
     running.logger.info({ signal }, 'worker shutting down: finishing running executions');
     running.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        running.logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        running.logger.error({ err }, 'error while shutting down');
+        process.exit(1);
+      },
     );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));

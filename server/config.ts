@@ -9,6 +9,11 @@ export type ExecutionMode = 'inline' | 'queue';
 export interface Config {
   port: number;
   host: string;
+  /**
+   * Where a queue worker serves /health and /metrics (on `host`); 0 picks a free port. null: WORKER_PORT is
+   * unset, so DEFAULT_WORKER_PORT, or a free port when another worker on this machine holds it.
+   */
+  workerPort: number | null;
   dataDir: string;
   databaseUrl: string | null;
   redisUrl: string | null;
@@ -45,6 +50,8 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+export const DEFAULT_WORKER_PORT = 3001;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -130,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: (msg: str
   return {
     port,
     host,
+    workerPort: env.WORKER_PORT ? integer(env, 'WORKER_PORT', DEFAULT_WORKER_PORT, 0, 65535) : null,
     dataDir,
     databaseUrl,
     redisUrl,

@@ -1,8 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Express, NextFunction, Request, Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
 import type { Sequelize } from 'sequelize';
 import { HttpError } from '../lib/errors.js';
 import type { Metrics } from '../lib/metrics.js';
+import { errorMiddleware } from './errors.js';
 
 async function check(probe: () => Promise<unknown>, timeoutMs = 2000): Promise<'ok' | string> {
   let timer: NodeJS.Timeout | undefined;
@@ -59,4 +61,27 @@ export function operationsRoutes(
     res.setHeader('Content-Type', metrics.registry.contentType);
     res.send(await metrics.registry.metrics());
   });
+}
+
+/**
+ * The whole HTTP surface of a process that serves no API (a queue worker): `/health` and `/metrics`
+ * exactly as the web process answers them, behind the same METRICS_TOKEN guard; anything else a JSON 404.
+ */
+export function operationsApp(
+  sequelize: Sequelize,
+  metrics: Metrics,
+  probes: () => HealthProbes,
+  options: { metricsToken: string | null; logger: Logger },
+): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((req, _res, next) => {
+    req.log = options.logger;
+    next();
+  });
+  app.use(metrics.middleware);
+  operationsRoutes(app, sequelize, metrics, probes, { metricsToken: options.metricsToken });
+  app.use((req, _res, next) => next(new HttpError(404, 'route_not_found', `There is no ${req.method} ${req.path}.`)));
+  app.use(errorMiddleware);
+  return app;
 }

@@ -47,6 +47,8 @@ export function workerConfig(web: Config): Config {
     EXECUTION_MODE: 'queue',
     ENCRYPTION_KEY: web.encryptionKey.toString('hex'),
     LOG_LEVEL: web.logLevel,
+    // Workers side by side in one test process: each serves /health and /metrics on a free port.
+    WORKER_PORT: '0',
   });
 }
 
