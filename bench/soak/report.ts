@@ -35,11 +35,15 @@ export interface SoakRun {
 const n0 = (v: number) => Math.round(v).toLocaleString('en-US');
 const n1 = (v: number) => v.toFixed(1);
 
-const HEAD = ['t s', 'sent', 'accepted', 'finished', 'pending', 'stored', 'accept p50 / p99 / max ms', 'web RSS MiB', 'workers RSS MiB', 'web CPU %', 'machine busy %', 'DB MiB', 'WAL MiB'];
+const HEAD = ['t s', 'sent', 'accepted', 'finished', 'pending', 'stored', 'accept p50 / p99 / max ms', 'generator late ms', 'web RSS MiB', 'workers RSS MiB', 'web / workers CPU %', 'everything else %', 'machine busy %', 'DB MiB', 'WAL MiB'];
 
 function row(s: Sample): string[] {
   const w = s.window;
-  return [n0(s.t), n0(w.sent), n0(w.ok), n0(s.finished), n0(s.pending), n0(s.stored), `${n1(w.p50)} / ${n1(w.p99)} / ${n0(w.max)}`, n0(s.webRssMiB), s.workersRssMiB ? n0(s.workersRssMiB) : '–', n0(s.webCpu), n0(s.machineBusy), n1(s.dbMiB), n1(s.walMiB)];
+  const workers = s.workersRssMiB > 0;
+  return [
+    n0(s.t), n0(w.sent), n0(w.ok), n0(s.finished), n0(s.pending), n0(s.stored), `${n1(w.p50)} / ${n1(w.p99)} / ${n0(w.max)}`, n0(w.lagMs),
+    n0(s.webRssMiB), workers ? n0(s.workersRssMiB) : '–', `${n0(s.webCpu)} / ${workers ? n0(s.workersCpu) : '–'}`, n0(s.others), n0(s.machineBusy), n1(s.dbMiB), s.walMiB === null ? '–' : n1(s.walMiB),
+  ];
 }
 
 /** At most `most` rows, evenly spaced, always with the last. */
@@ -119,7 +123,7 @@ export function soakSection(r: SoakRun): string {
     '',
     markdownTable(['check', 'verdict', 'detail'], r.verdicts.map((v) => [v.check, mark(v), v.detail])),
     '',
-    `Samples${shown.length < r.samples.length ? ` (${shown.length} of ${r.samples.length}, evenly spaced)` : ''}; accepted, finished and sent are totals so far, latencies those of the window, "stored" the soak flow's rows in \`executions\`:`,
+    `Samples${shown.length < r.samples.length ? ` (${shown.length} of ${r.samples.length}, evenly spaced)` : ''}; sent, accepted and finished are totals so far; latencies, CPU and "generator late" (how late the load generator sent its latest request) are those of the window; "stored" is the soak flow's rows in \`executions\`; "everything else" is CPU of other programs, the load generator and the kernel (100 % = one core):`,
     '',
     markdownTable(HEAD, shown.map(row)),
     '',

@@ -133,7 +133,7 @@ const steadyFrom = (run: SoakRun) => (run.retentionMinutes + run.pruneEveryMinut
 function progress(s: Sample): string {
   const w = s.window;
   const f = (v: number) => Math.round(v).toLocaleString('en-US');
-  return `${f(s.t).padStart(6)} s  sent ${f(w.sent)}  accepted ${f(w.ok)}  finished ${f(s.finished)}  pending ${f(s.pending)}  p99 ${w.p99.toFixed(1)} ms  web ${f(s.webRssMiB)} MiB  db ${s.dbMiB.toFixed(1)} + WAL ${s.walMiB.toFixed(1)} MiB  stored ${f(s.stored)}${w.errors + w.non2xx ? `  errors ${f(w.errors + w.non2xx)}` : ''}`;
+  return `${f(s.t).padStart(6)} s  sent ${f(w.sent)}  accepted ${f(w.ok)}  finished ${f(s.finished)}  pending ${f(s.pending)}  p99 ${w.p99.toFixed(1)} ms  web ${f(s.webRssMiB)} MiB  db ${s.dbMiB.toFixed(1)}${s.walMiB === null ? '' : ` + WAL ${s.walMiB.toFixed(1)}`} MiB  stored ${f(s.stored)}${w.errors + w.non2xx ? `  errors ${f(w.errors + w.non2xx)}` : ''}`;
 }
 
 async function main(): Promise<void> {

@@ -19,8 +19,11 @@ export interface Sample {
   postgresCpu: number;
   /** % of all cores busy (everything on the machine). */
   machineBusy: number;
+  /** % of one core used by everything not counted above (other programs, the load generator, the kernel). */
+  others: number;
   dbMiB: number;
-  walMiB: number;
+  /** SQLite's write-ahead log; null on PostgreSQL (its WAL belongs to the whole cluster). */
+  walMiB: number | null;
   /** Rows of the soak flow in `executions` now (pruning removes finished ones past the retention). */
   stored: number;
   /** Queued, running or waiting now. */
@@ -66,8 +69,9 @@ export class Sampler {
       workersCpu: cpu.roles.workers,
       postgresCpu: cpu.postgres,
       machineBusy: cpu.machineBusy,
+      others: cpu.others,
       dbMiB: size.bytes / MiB,
-      walMiB: size.walBytes / MiB,
+      walMiB: size.walBytes === null ? null : size.walBytes / MiB,
       stored: counts.total,
       pending: counts.pending,
       failedStored: counts.byStatus.failed ?? 0,

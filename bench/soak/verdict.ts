@@ -78,7 +78,7 @@ function memory(post: Sample[], role: 'web' | 'workers'): Verdict {
 
 function database(last: Sample[], all: Sample[], o: Outcome): Verdict {
   const check = `database + WAL flat in the last third (< ${DB_GROWTH_LIMIT * 100} % growth once pruning is steady, from ${o.steadyFromSeconds.toFixed(0)} s)`;
-  const size = (s: Sample) => s.dbMiB + s.walMiB;
+  const size = (s: Sample) => s.dbMiB + (s.walMiB ?? 0);
   const whole = `${mib(size(all[0]))} at ${all[0].t.toFixed(0)} s, ${mib(Math.max(...all.map(size)))} at most, ${mib(size(all.at(-1)!))} at the end`;
   if (last[0].t < o.steadyFromSeconds) return { check, pass: null, detail: `not judged: the last third begins at ${last[0].t.toFixed(0)} s, before pruning can keep the size steady; ${whole}` };
   const g = growth(last, size);

@@ -25,7 +25,7 @@ export interface ExecutionReader {
   /** createdAt (request stored) and finishedAt of every succeeded execution of the flow. */
   timings(flowId: string): Promise<Timing[]>;
   /** Size of the database: SQLite's file and its write-ahead log; PostgreSQL's pg_database_size (no WAL: it is the cluster's). */
-  size(): Promise<{ bytes: number; walBytes: number }>;
+  size(): Promise<{ bytes: number; walBytes: number | null }>;
   close(): Promise<void>;
 }
 
@@ -86,7 +86,7 @@ export async function pgReader(url: string): Promise<ExecutionReader> {
   return {
     counts: async (flowId) => summarize(await query<{ status: string; n: string; last: Date | null }>(COUNTS_SQL, flowId)),
     timings: async (flowId) => toTimings(await query<{ createdAt: Date; finishedAt: Date }>(TIMINGS_SQL, flowId)),
-    size: async () => ({ bytes: Number((await client.query<{ bytes: string }>('SELECT pg_database_size(current_database()) AS bytes')).rows[0].bytes), walBytes: 0 }),
+    size: async () => ({ bytes: Number((await client.query<{ bytes: string }>('SELECT pg_database_size(current_database()) AS bytes')).rows[0].bytes), walBytes: null }),
     close: () => client.end(),
   };
 }
