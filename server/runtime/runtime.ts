@@ -34,6 +34,12 @@ export interface RuntimeOptions {
   observeStep?: StepObserver;
 }
 
+/**
+ * Requests held open until their execution ends (`?wait=true`, `respond: onCompleted`) at once; past
+ * it a new one is answered at once as if its wait had timed out (202 with the execution id).
+ */
+export const MAX_WAITERS = 10_000;
+
 const PRUNE_EVERY_MS = 10 * 60_000;
 const PRUNE_BATCH = 1000;
 
@@ -56,6 +62,7 @@ export class Runtime {
   private readonly flows = new Map<string, Promise<CompiledFlow>>();
   private sweeper?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
+  private waiters = 0;
 
   constructor(private readonly options: RuntimeOptions) {
     this.store = new ExecutionStore(options.models, `${process.pid}:${randomUUID().slice(0, 8)}`, options.leaseMs ?? 30_000);
@@ -98,9 +105,10 @@ export class Runtime {
 
   /** Stores a queued execution (inside the caller's transaction, if any); call `dispatch` after commit. */
   async create(request: StartRequest, transaction?: Transaction): Promise<ExecutionRow> {
+    const id = newId();
     const execution = await this.models.Execution.create(
       {
-        id: newId(),
+        id,
         flowId: request.flow.id,
         subaccountId: request.flow.subaccountId,
         flowVersion: request.version ?? request.flow.version,
@@ -109,7 +117,7 @@ export class Runtime {
         input: request.input ?? null,
         error: null,
         retryOf: request.retryOf ?? null,
-        ...(request.steps?.length ? {} : this.reservation()),
+        ...(request.steps?.length ? {} : this.reservation(id)),
       },
       { transaction },
     );
@@ -124,11 +132,12 @@ export class Runtime {
 
   /**
    * In inline mode a new execution is stored already reserved for this process (status queued, with a
-   * lease), so running it needs no claim round trip; in queue mode any worker takes it.
+   * lease), so running it needs no claim round trip; in queue mode any worker takes it. A process with
+   * no room (or older work waiting in the database) does not reserve: the execution waits in the database
+   * for whichever process pulls it. `bytes`: roughly what holding its input costs.
    */
-  reservation(): { leaseOwner: string; leaseExpiresAt: Date } | Record<string, never> {
-    // A saturated process does not reserve: the execution waits in the database for whichever process has room.
-    return this.dispatcher?.runsHere && !this.dispatcher.saturated ? this.store.reservation() : {};
+  reservation(executionId: string, bytes?: number): { leaseOwner: string; leaseExpiresAt: Date } | Record<string, never> {
+    return this.dispatcher?.reserve(executionId, bytes) ? this.store.reservation() : {};
   }
 
   /** `fresh`: the execution as just created here, so an inline run can skip reading it back. */
@@ -143,13 +152,19 @@ export class Runtime {
     return execution;
   }
 
-  /** Resolves with the execution once it is final (or waiting), or null after the timeout. */
+  /**
+   * Resolves with the execution once it is final (or waiting), or null after the timeout, or at once when
+   * MAX_WAITERS requests already wait (so a flood of waiting requests holds bounded memory).
+   */
   async waitFor(executionId: string, timeoutMs: number, settleOn: readonly ExecutionStatus[] = FINAL_STATUSES): Promise<ExecutionRow | null> {
+    if (this.waiters >= MAX_WAITERS) return null;
+    this.waiters++;
     return new Promise((resolve) => {
       let done = false;
       const finish = (row: ExecutionRow | null) => {
         if (done) return;
         done = true;
+        this.waiters--;
         clearTimeout(timer);
         off();
         resolve(row);
@@ -265,26 +280,27 @@ export class Runtime {
     });
   }
 
-  /** Finds executions nobody is running (lease expired, timer due, dispatch lost) and dispatches them again. */
+  /**
+   * Finds executions nobody is running (lease expired, timer due, dispatch lost) and dispatches them again.
+   * Queued ones an inline dispatcher pulls itself, oldest first and in batches: the sweep only wakes it.
+   */
   async sweep(): Promise<number> {
     const now = new Date();
+    const pulls = !!this.dispatcher?.wake;
     const rows = await this.models.Execution.findAll({
       attributes: ['id'],
       where: {
         [Op.or]: [
           { status: 'running', leaseExpiresAt: { [Op.lt]: now } },
           { status: 'waiting', resumeAt: { [Op.lte]: now } },
-          {
-            status: 'queued',
-            updatedAt: { [Op.lt]: new Date(now.getTime() - 5_000) },
-            // Reserved by nobody, by a process gone quiet, or by this one (which had no room to hold it).
-            [Op.or]: [{ leaseExpiresAt: null }, { leaseExpiresAt: { [Op.lt]: now } }, { leaseOwner: this.store.owner }],
-          },
+          // Reserved by nobody or by a process gone quiet (a process holds what it reserved in memory).
+          ...(pulls ? [] : [{ status: 'queued', updatedAt: { [Op.lt]: new Date(now.getTime() - 5_000) }, [Op.or]: [{ leaseExpiresAt: null }, { leaseExpiresAt: { [Op.lt]: now } }] }]),
         ],
       },
       limit: 500,
     });
     for (const row of rows) await this.dispatch(row.id);
+    this.dispatcher?.wake?.();
     return rows.length;
   }
 

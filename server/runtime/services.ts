@@ -5,7 +5,7 @@ import type { NodeRegistry } from '../../nodes/registry.js';
 import type { Config } from '../config.js';
 import type { Models } from '../db/models/index.js';
 import { bridgeBus } from '../realtime/redis-bridge.js';
-import { InlineDispatcher, QueueDispatcher, redisConnection, startQueueWorker, type Dispatcher } from './dispatch.js';
+import { HELD_INPUT_BYTES, InlineDispatcher, QueueDispatcher, redisConnection, startQueueWorker, type Dispatcher } from './dispatch.js';
 import { EventBus } from './events.js';
 import { Runtime } from './runtime.js';
 import { Sandbox } from './sandbox/sandbox.js';
@@ -41,7 +41,8 @@ export async function startRuntime(
 ): Promise<RuntimeServices> {
   const bus = new EventBus();
   const sandbox = new Sandbox(config.sandbox, deps.logger);
-  const runtime = new Runtime({ ...deps, bus, sandbox, leaseMs: tuning.leaseMs ?? config.leaseMs, sweepMs: tuning.sweepMs, allowPrivateNetwork: config.allowPrivateNetwork, encryptionKey: config.encryptionKey, retentionDays: config.executionRetentionDays, retentionMinutes: config.executionRetentionMinutes });
+  const leaseMs = tuning.leaseMs ?? config.leaseMs;
+  const runtime = new Runtime({ ...deps, bus, sandbox, leaseMs, sweepMs: tuning.sweepMs, allowPrivateNetwork: config.allowPrivateNetwork, encryptionKey: config.encryptionKey, retentionDays: config.executionRetentionDays, retentionMinutes: config.executionRetentionMinutes });
   const closers: (() => Promise<void>)[] = [];
   let dispatcher: Dispatcher;
   let redis: Redis | undefined;
@@ -51,7 +52,7 @@ export async function startRuntime(
     redis = redisConnection(config.redisUrl!);
     const subscriber = redisConnection(config.redisUrl!);
     const unbridge = await bridgeBus(bus, redis, subscriber, deps.logger);
-    dispatcher = new QueueDispatcher(redis);
+    dispatcher = new QueueDispatcher(redis, deps.logger);
     let worker: Worker | undefined;
     // BullMQ does not close a connection it was given: this process does, once the worker has stopped.
     const workerConnection = role === 'worker' ? redisConnection(config.redisUrl!) : undefined;
@@ -65,7 +66,8 @@ export async function startRuntime(
       redis!.disconnect();
     });
   } else {
-    dispatcher = new InlineDispatcher((id, fresh) => runtime.executor.run(id, fresh), config.concurrency, deps.logger, config.inlineBacklog);
+    const limits = { concurrency: config.concurrency, backlog: config.inlineBacklog, bytes: HELD_INPUT_BYTES };
+    dispatcher = new InlineDispatcher((id, fresh) => runtime.executor.run(id, fresh), limits, runtime.store, deps.logger, leaseMs);
     closers.push(() => dispatcher.close());
   }
   runtime.setDispatcher(dispatcher);

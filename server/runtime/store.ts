@@ -45,6 +45,15 @@ function capOutputs(outputs: Record<string, unknown> | null): Record<string, unk
   return { $truncated: { bytes: size, limit: MAX_STEP_OUTPUT_BYTES, ports: Object.keys(outputs) } };
 }
 
+/** A queued execution reserved for this process by `reserveQueued`. */
+export interface QueuedExecution {
+  execution: ExecutionData;
+  /** Size of its stored input (what holding it in memory costs, roughly). */
+  bytes: number;
+  /** Whether it has steps already (a retry or a decided approval): those are read before it goes on. */
+  hasSteps: boolean;
+}
+
 /** The engine's persistence: leases, steps and final states. Knows nothing of HTTP. */
 interface SaveRequest {
   executionId: string;
@@ -123,6 +132,50 @@ export class ExecutionStore {
   /** Lease values for an execution this process stores and will run itself. */
   reservation(): { leaseOwner: string; leaseExpiresAt: Date } {
     return { leaseOwner: this.owner, leaseExpiresAt: new Date(Date.now() + this.leaseMs) };
+  }
+
+  /**
+   * Reserves for this process up to `limit` of the oldest queued executions that nobody holds (never
+   * reserved, or their holder's lease ran out), and reads them back: one statement per batch. The
+   * conditions are checked again on every row it changes, so processes pulling at once never reserve the
+   * same execution (PostgreSQL also skips rows another pull has locked). Taking over another process's
+   * lapsed reservation counts an interruption, as `claim` does.
+   */
+  async reserveQueued(limit: number): Promise<QueuedExecution[]> {
+    const pg = this.sequelize.getDialect() === 'postgres';
+    const encode = encoder(this.sequelize);
+    const now = new Date();
+    // The owner is bound twice: PostgreSQL deduces one type per parameter, and they differ in the two places.
+    const bind = [this.owner, encode(new Date(now.getTime() + this.leaseMs), 'date'), encode(now, 'date'), limit, this.owner];
+    const free = (status: string) => `${status} = 'queued' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < $3)`;
+    // The oldest come from the partial index of queued ids (SQLite is told to, lacking statistics); the outer
+    // check must not draw SQLite to the status index (a unary + hides it), so each row is found by its key.
+    const rows = await this.sequelize.query<Record<string, unknown>>(
+      `UPDATE "executions" SET "leaseOwner" = $1, "leaseExpiresAt" = $2, "updatedAt" = $3,
+         "interruptions" = "interruptions" + CASE WHEN "leaseOwner" IS NOT NULL AND "leaseOwner" <> $5 THEN 1 ELSE 0 END
+       WHERE "id" IN (SELECT "id" FROM "executions"${pg ? '' : ' INDEXED BY "executions_queued_id"'} WHERE ${free('"status"')}
+           ORDER BY "id" LIMIT $4${pg ? ' FOR UPDATE SKIP LOCKED' : ''})
+         AND ${free(pg ? '"status"' : '+"status"')}
+       RETURNING "id", "flowId", "subaccountId", "flowVersion", "trigger", ${pg ? '"input"::text AS "input"' : '"input"'}, "startedAt", "interruptions",
+         "leaseExpiresAt", EXISTS (SELECT 1 FROM "execution_steps" WHERE "execution_steps"."executionId" = "executions"."id") AS "hasSteps"`,
+      { bind, type: QueryTypes.SELECT },
+    );
+    return rows
+      .map((row) => ({
+        execution: { ...decodeExecution(row), leaseOwner: this.owner, leaseExpiresAt: decodeDate(row.leaseExpiresAt) },
+        bytes: typeof row.input === 'string' ? row.input.length : 0,
+        hasSteps: row.hasSteps === true || Number(row.hasSteps) === 1,
+      }))
+      .sort((a, b) => (a.execution.id < b.execution.id ? -1 : 1));
+  }
+
+  /** Queued executions that nobody holds: the backlog waiting in the database alone. */
+  async countQueued(): Promise<number> {
+    const rows = await this.sequelize.query<{ n: unknown }>(
+      `SELECT COUNT(*) AS "n" FROM "executions" WHERE "status" = 'queued' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < $1)`,
+      { bind: [encoder(this.sequelize)(new Date(), 'date')], type: QueryTypes.SELECT },
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 
   async renew(executionId: string): Promise<boolean> {

@@ -88,7 +88,7 @@ export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime): Router {
       error: null,
       retryOf: null,
       startedAt: null,
-      ...runtime.reservation(),
+      ...runtime.reservation(executionId, raw.length),
     };
     const request = { method: req.method, url: maskUrl(req.originalUrl), headers: req.headers, query: req.query, raw: raw.toString('base64') };
     try {
