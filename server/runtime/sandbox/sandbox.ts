@@ -68,6 +68,11 @@ export class Sandbox {
     this.slots = Array.from({ length: limits.processes }, () => ({ ready: false, timedOut: false, stderr: '' }));
   }
 
+  /** Starts one evaluation process ahead of the first task, so the first flow run does not wait for it. */
+  warm(): void {
+    if (!this.closed && !this.slots[0].child) this.spawn(this.slots[0]);
+  }
+
   /** `key` groups tasks for fairness (the sub-account); a task still queued when `signal` aborts is dropped. */
   run(task: EvaluationTask, key: string, signal?: AbortSignal): Promise<EvaluationResult> {
     if (this.closed) return Promise.reject(new RetryableError('The engine is shutting down.', 'shutting_down'));
