@@ -7,7 +7,8 @@ import type { Sample } from './sample.js';
  * - database: in the last third, once retention prunes, the same line through database + WAL size
  *   grows less than 5 % (not judged when the last third begins before pruning can be steady);
  * - latency: the median of the windows' accept p99 in the last third is at most 25 % (or 5 ms, whichever
- *   is larger) above the first third's;
+ *   is larger) above the first third's (the worst window is named beside it: a periodic stall such as a
+ *   prune moves no median);
  * - kept up: the backlog (executions pending) in the last third stays under 5 s of load;
  * - nothing lost: no error or non-2xx answer, no failed execution, nothing pending after the drain, and
  *   the newest execution ran the flow as expected.
@@ -85,14 +86,16 @@ function database(last: Sample[], all: Sample[], o: Outcome): Verdict {
   return { check, pass: g.growth < DB_GROWTH_LIMIT, detail: `fitted ${mib(g.from)} → ${mib(g.to)} (${pct(g.growth)}, ${span(last)}); ${whole}` };
 }
 
-function latency(first: Sample[], last: Sample[]): Verdict {
+function latency(first: Sample[], middle: Sample[], last: Sample[]): Verdict {
   const usable = (samples: Sample[]) => samples.filter((s) => s.window.answered >= 100).map((s) => s.window.p99);
   const [a, b] = [median(usable(first)), median(usable(last))];
   const limit = Math.max(a * P99_SLACK.factor, a + P99_SLACK.ms);
+  // The medians ignore a stall that hits one window in several (a prune, say): name the worst window too.
+  const worst = [...first, ...middle, ...last].reduce((w, s) => (s.window.p99 > w.window.p99 ? s : w));
   return {
     check: `accept p99 flat (median of windows, last third ≤ first third × ${P99_SLACK.factor} or + ${P99_SLACK.ms} ms)`,
     pass: usable(first).length > 0 && usable(last).length > 0 ? b <= limit : null,
-    detail: `first third ${a.toFixed(1)} ms (${span(first)}), last third ${b.toFixed(1)} ms (${span(last)}), limit ${limit.toFixed(1)} ms`,
+    detail: `first third ${a.toFixed(1)} ms (${span(first)}), last third ${b.toFixed(1)} ms (${span(last)}), limit ${limit.toFixed(1)} ms; worst window p99 ${worst.window.p99.toFixed(0)} ms (p50 ${worst.window.p50.toFixed(0)} ms) at ${worst.t.toFixed(0)} s`,
   };
 }
 
@@ -126,7 +129,7 @@ export function judge(samples: Sample[], o: Outcome): Verdict[] {
     const detail = `not judged: ${post.length} samples after the ${o.warmupSeconds} s warm-up, ${MIN_SAMPLES} needed (more SOAK_EXECUTIONS, a lower SOAK_RATE or a shorter SOAK_WARMUP_SECONDS)`;
     return [{ check: 'memory, database, latency, backlog', pass: null, detail }, lost];
   }
-  const [first, , last] = thirds(post);
+  const [first, middle, last] = thirds(post);
   const workers = post.some((s) => s.workersRssMiB > 0);
-  return [memory(post, 'web'), ...(workers ? [memory(post, 'workers')] : []), database(last, samples, o), latency(first, last), keptUp(last, o), lost];
+  return [memory(post, 'web'), ...(workers ? [memory(post, 'workers')] : []), database(last, samples, o), latency(first, middle, last), keptUp(last, o), lost];
 }
