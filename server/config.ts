@@ -28,6 +28,8 @@ export interface Config {
   concurrency: number;
   /** Executions an inline process holds in memory waiting for a slot; past it the database alone queues them. */
   inlineBacklog: number;
+  /** Accepted executions not yet started past which webhooks and manual runs are refused with 503 (nothing stored). */
+  maxBacklog: number;
   /** How long a process's claim on a running execution lasts without renewal; recovery waits this long after a crash. */
   leaseMs: number;
   /** Days an execution is kept; 0 keeps forever. */
@@ -150,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: (msg: str
     sessionTtlMs: integer(env, 'SESSION_TTL_HOURS', 24 * 7, 1, 24 * 365) * 3600_000,
     concurrency: integer(env, 'CONCURRENCY', 32, 1, 1000),
     inlineBacklog: integer(env, 'INLINE_BACKLOG', 5000, 1, 1_000_000),
+    maxBacklog: integer(env, 'MAX_BACKLOG', 50_000, 1, 100_000_000),
     sandbox: {
       processes: integer(env, 'SANDBOX_PROCESSES', DEFAULT_SANDBOX_LIMITS.processes, 1, 64),
       timeLimitMs: integer(env, 'SANDBOX_TIME_LIMIT_MS', DEFAULT_SANDBOX_LIMITS.timeLimitMs, 50, 60_000),

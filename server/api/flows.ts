@@ -4,7 +4,7 @@ import type { NodeRegistry } from '../../nodes/registry.js';
 import { flowDocumentSchema, flowUpdateSchema, runFlowSchema, type FlowDocument, type FlowGraph, type FlowUpdate } from '../../schemas/flow.js';
 import type { Models } from '../db/models/index.js';
 import type { FlowRow, TriggerRow } from '../db/models/runtime.js';
-import { badRequest, notFound, type ErrorDetail } from '../lib/errors.js';
+import { backlogFull, badRequest, notFound, type ErrorDetail } from '../lib/errors.js';
 import { maskGraph, sealGraph } from '../integrations/node-secrets.js';
 import { assertValidGraph, normaliseGraph, syncTriggers } from '../runtime/flows.js';
 import { nextRuns } from '../../nodes/triggers/schedule/handler.js';
@@ -221,6 +221,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
     },
     async (req, res) => {
       const flow = await findFlow(req);
+      if (runtime.overloaded) throw backlogFull(); // past MAX_BACKLOG nothing is stored
       const compiled = await runtime.loadFlow(flow.id, flow.version);
       const triggerNodeId =
         compiled.triggers.find((id) => compiled.nodes.get(id)?.type === 'trigger.manual') ?? compiled.triggers[0];

@@ -34,3 +34,14 @@ export const unprocessable = (message: string, details: ErrorDetail[] = [], code
   new HttpError(422, code, message, details);
 export const tooManyRequests = (message: string, retryAfterSeconds: number, code = 'rate_limited') =>
   new HttpError(429, code, message, [], { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
+/** Seconds a sender refused for a full backlog is asked to wait before sending again. */
+export const BACKLOG_RETRY_AFTER_SECONDS = 5;
+/** MAX_BACKLOG reached (CONTRACT §7): nothing was stored, so the sender keeps the request and sends it again. */
+export const backlogFull = () =>
+  new HttpError(
+    503,
+    'backlog_full',
+    `More accepted work is waiting to run than this installation takes on (MAX_BACKLOG); nothing was stored. Send it again in ${BACKLOG_RETRY_AFTER_SECONDS} seconds.`,
+    [],
+    { 'Retry-After': String(BACKLOG_RETRY_AFTER_SECONDS) },
+  );

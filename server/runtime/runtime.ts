@@ -32,6 +32,8 @@ export interface RuntimeOptions {
   retentionMinutes?: number;
   /** Told every step's node type, status and duration (/metrics). */
   observeStep?: StepObserver;
+  /** Accepted executions not yet started past which new work is refused (MAX_BACKLOG). */
+  maxBacklog?: number;
 }
 
 /**
@@ -138,6 +140,15 @@ export class Runtime {
    */
   reservation(executionId: string, bytes?: number): { leaseOwner: string; leaseExpiresAt: Date } | Record<string, never> {
     return this.dispatcher?.reserve(executionId, bytes) ? this.store.reservation() : {};
+  }
+
+  /**
+   * Whether accepted executions not yet started have reached MAX_BACKLOG: webhooks and manual runs are then
+   * refused (503, nothing stored) until the backlog drains. Cheap: the dispatcher's own count, no query.
+   */
+  get overloaded(): boolean {
+    const bound = this.options.maxBacklog;
+    return bound !== undefined && !!this.dispatcher && this.dispatcher.backlog() >= bound;
   }
 
   /** `fresh`: the execution as just created here, so an inline run can skip reading it back. */

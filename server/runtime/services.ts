@@ -42,7 +42,7 @@ export async function startRuntime(
   const bus = new EventBus();
   const sandbox = new Sandbox(config.sandbox, deps.logger);
   const leaseMs = tuning.leaseMs ?? config.leaseMs;
-  const runtime = new Runtime({ ...deps, bus, sandbox, leaseMs, sweepMs: tuning.sweepMs, allowPrivateNetwork: config.allowPrivateNetwork, encryptionKey: config.encryptionKey, retentionDays: config.executionRetentionDays, retentionMinutes: config.executionRetentionMinutes });
+  const runtime = new Runtime({ ...deps, bus, sandbox, leaseMs, maxBacklog: config.maxBacklog, sweepMs: tuning.sweepMs, allowPrivateNetwork: config.allowPrivateNetwork, encryptionKey: config.encryptionKey, retentionDays: config.executionRetentionDays, retentionMinutes: config.executionRetentionMinutes });
   const closers: (() => Promise<void>)[] = [];
   let dispatcher: Dispatcher;
   let redis: Redis | undefined;

@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { UniqueConstraintError } from 'sequelize';
 import { newId } from '../db/columns.js';
-import { HttpError, notFound, unauthorized } from '../lib/errors.js';
+import { backlogFull, HttpError, notFound, unauthorized } from '../lib/errors.js';
 import { parseJsonBody } from '../lib/json-body.js';
 import { maskUrl } from '../lib/http-logging.js';
 import { WEBHOOK_ACCEPTED_AT } from '../lib/metrics.js';
@@ -71,6 +71,8 @@ export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime): Router {
     if (config.signature && !(hook.secret && verifySignature({ ...config.signature, secret: hook.secret }, raw, req.headers))) {
       throw unauthorized(`The ${config.signature.header} signature is missing or does not match.`);
     }
+    // Past MAX_BACKLOG nothing is stored (CONTRACT §7): the sender keeps the request and sends it again.
+    if (runtime.overloaded) throw backlogFull();
     const body = parseBody(req, raw);
     const key = idempotencyKey(req, body, config);
     if (key && (await replay(trigger.id, key, res))) return;
