@@ -93,7 +93,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const inbox = new WebhookInbox(models, config.encryptionKey);
   // Webhook deliveries are the hot path and come from machines: their own short lane, without the
   // browser headers and the per-request log line every other route gets.
-  const webhooks = express.Router();
+  const webhooks = express();
+  // A 202 to a machine needs no ETag (Express would hash every answer's body for one).
+  webhooks.set('etag', false);
+  webhooks.set('trust proxy', 'loopback');
+  webhooks.disable('x-powered-by');
   webhooks.use(webhookLogging(logger), metrics.middleware, requireDecodablePath, noSniff, webhookRoutes(inbox, runtime));
   webhooks.use((req, _res, next) => next(new HttpError(404, 'route_not_found', `There is no ${req.method} ${req.path}.`)));
   app.use((req, res, next) => (WEBHOOK_PATH.test(req.path) ? webhooks(req, res, next) : next()));

@@ -64,6 +64,7 @@ export interface ResolvedHook {
 export class WebhookInbox {
   private readonly commits: GroupCommit<InboxEntry>;
   private readonly hooks = new Map<string, { hook: ResolvedHook; until: number }>();
+  private readonly lookups = new Map<string, Promise<ResolvedHook | null>>();
 
   constructor(
     private readonly models: Models,
@@ -78,10 +79,22 @@ export class WebhookInbox {
     });
   }
 
-  /** The active trigger and its flow for a token, or null. */
-  async resolve(token: string): Promise<ResolvedHook | null> {
+  /**
+   * The active trigger and its flow for a token, or null. Concurrent requests for a token whose cache
+   * entry lapsed share one lookup, instead of a hundred connections each reading it at that instant.
+   */
+  resolve(token: string): Promise<ResolvedHook | null> {
     const cached = this.hooks.get(token);
-    if (cached && cached.until > Date.now()) return cached.hook;
+    if (cached && cached.until > Date.now()) return Promise.resolve(cached.hook);
+    let pending = this.lookups.get(token);
+    if (!pending) {
+      pending = this.lookup(token).finally(() => this.lookups.delete(token));
+      this.lookups.set(token, pending);
+    }
+    return pending;
+  }
+
+  private async lookup(token: string): Promise<ResolvedHook | null> {
     const trigger = token.length <= 64 ? await this.models.Trigger.findOne({ where: { token, type: 'trigger.webhook' } }) : null;
     const flow = trigger?.active ? await this.models.Flow.findByPk(trigger.flowId) : null;
     if (!trigger || !flow?.active) {
