@@ -73,6 +73,7 @@ export async function startRuntime(
   runtime.setDispatcher(dispatcher);
 
   if (runs) {
+    sandbox.warm();
     const scheduler = new Scheduler(deps.models, runtime, deps.logger, tuning.scheduleMs);
     runtime.startSweeper();
     scheduler.start();
