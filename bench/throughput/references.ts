@@ -82,7 +82,7 @@ export async function runReference(
   active: Set<Closable>,
   nodeRed?: NodeRedInstall,
 ): Promise<ReferenceResult> {
-  const tag = label.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  const tag = label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
   const result: ReferenceResult = { id, label, notes: [], version: nodeRed?.version, logFile: join(runDir, `ref-${tag}.log`) };
   console.log(`\n== ${label}: starting`);
   let server: ReferenceServer | undefined;
