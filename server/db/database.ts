@@ -30,14 +30,40 @@ export function createSequelize(config: Pick<Config, 'databaseUrl' | 'dataDir'>)
 }
 
 type SqliteConnection = { run(sql: string, cb: (err: Error | null) => void): void };
+
+/** For SQLite: the process's one connection and the queue its statements take turns in. */
+const direct = new WeakMap<Sequelize, { serial: ReturnType<typeof serialQueue>; connection: () => Promise<SqliteConnection> }>();
+
+const exec = (db: SqliteConnection, sql: string) => new Promise<void>((resolve, reject) => db.run(sql, (err) => (err ? reject(err) : resolve())));
+
+/**
+ * Runs `work` in a transaction for raw statements (server/db/raw.ts), the engine's hot path. On SQLite
+ * it is BEGIN IMMEDIATE … COMMIT on the shared connection, in its queue, without Sequelize's
+ * Transaction machinery (a stack trace and two more round trips through its query path per commit);
+ * `work` must use only the raw helpers, which read `transaction.connection`.
+ */
+export function transact(sequelize: Sequelize, work: (transaction: Transaction) => Promise<void>): Promise<void> {
+  const sqlite = direct.get(sequelize);
+  if (!sqlite) return sequelize.transaction((transaction) => work(transaction));
+  return sqlite.serial(async () => {
+    const connection = await sqlite.connection();
+    await exec(connection, 'BEGIN IMMEDIATE');
+    try {
+      await work({ connection } as unknown as Transaction);
+    } catch (err) {
+      await exec(connection, 'ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    await exec(connection, 'COMMIT');
+  });
+}
 type ConnectionManager = {
   getConnection(options?: { uuid?: string }): Promise<SqliteConnection>;
   releaseConnection(connection: SqliteConnection): void;
 };
 type Query = (sql: unknown, options?: { transaction?: unknown }) => Promise<unknown>;
 
-const pragma = (db: SqliteConnection, sql: string) =>
-  new Promise<void>((resolve, reject) => db.run(`PRAGMA ${sql}`, (err) => (err ? reject(err) : resolve())));
+const pragma = (db: SqliteConnection, sql: string) => exec(db, `PRAGMA ${sql}`);
 
 /** Runs tasks one after another. */
 function serialQueue() {
@@ -68,6 +94,7 @@ function tuneSqlite(sequelize: Sequelize): void {
   // The one connection lives until sequelize.close(); a finished transaction must not close it.
   manager.releaseConnection = () => undefined;
   const serial = serialQueue();
+  direct.set(sequelize, { serial, connection: () => manager.getConnection() });
   const target = sequelize as unknown as { query: Query; transaction: (...args: unknown[]) => Promise<unknown> };
   const query = target.query.bind(sequelize);
   const transaction = target.transaction.bind(sequelize);

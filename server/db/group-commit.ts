@@ -1,4 +1,5 @@
 import type { Sequelize, Transaction } from 'sequelize';
+import { transact } from './database.js';
 
 type Work<T> = (items: T[], transaction: Transaction) => Promise<void>;
 
@@ -12,7 +13,7 @@ interface Pending<T> {
  * Group commit: writes that arrive while a commit is in flight (or within the same tick) are stored
  * together in one transaction, and each caller is answered only after that transaction has committed.
  * Durability is unchanged (nothing is acknowledged before its commit) but a hundred concurrent
- * requests cost one commit instead of a hundred. If a batch fails, its items are retried one by one,
+ * requests cost one commit instead of a hundred. `work` uses the raw helpers only (see `transact`). If a batch fails, its items are retried one by one,
  * so one bad item (say, a duplicate key) fails alone.
  */
 export class GroupCommit<T> {
@@ -39,7 +40,7 @@ export class GroupCommit<T> {
     while (this.queue.length) {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
-        await this.sequelize.transaction((transaction) => this.work(batch.map((p) => p.item), transaction));
+        await transact(this.sequelize, (transaction) => this.work(batch.map((p) => p.item), transaction));
         for (const p of batch) p.resolve();
       } catch (err) {
         if (batch.length === 1) batch[0].reject(err);
@@ -51,7 +52,7 @@ export class GroupCommit<T> {
 
   private async one(pending: Pending<T>): Promise<void> {
     try {
-      await this.sequelize.transaction((transaction) => this.work([pending.item], transaction));
+      await transact(this.sequelize, (transaction) => this.work([pending.item], transaction));
       pending.resolve();
     } catch (err) {
       pending.reject(err);
