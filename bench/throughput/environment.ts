@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { waitHealthy } from './api.js';
 import { createPgDatabase, pgReader, sqliteReader, type BenchDatabase, type ExecutionReader } from './db.js';
-import { freePort, spawnTs, type Child } from './processes.js';
+import { freePort, spawnServer, type Child } from './processes.js';
 import { BENCH_REDIS_URL, flushBenchDb, waitForWorkers } from './redis.js';
 
 export interface BenchConfig {
@@ -84,8 +84,8 @@ export class Environment {
     return dir;
   }
 
-  private spawn(name: string, args: string[], env: Record<string, string>): Child {
-    const child = spawnTs(name, args, env, join(this.runDir, `${this.config.id}-${name}.log`));
+  private spawn(name: string, command: 'start' | 'worker', env: Record<string, string>): Child {
+    const child = spawnServer(name, command, env, join(this.runDir, `${this.config.id}-${name}.log`));
     const counts = new Map<string, number>();
     this.messages.set(child, counts);
     child.onLine((line) => {
@@ -102,7 +102,7 @@ export class Environment {
     if (this.config.mode === 'queue') await flushBenchDb();
     const port = await freePort();
     this.base = `http://127.0.0.1:${port}`;
-    this.web = this.spawn('web', ['server/cli.ts', 'start'], { ...(await this.env(await this.newDataDir())), PORT: String(port) });
+    this.web = this.spawn('web', 'start', { ...(await this.env(await this.newDataDir())), PORT: String(port) });
     await waitHealthy(this.base, this.web);
   }
 
@@ -111,7 +111,7 @@ export class Environment {
     for (let i = 1; i <= this.config.workers; i++) {
       // SQLite has to be shared with the web process; PostgreSQL workers get a data dir of their own.
       const dataDir = this.config.database === 'sqlite' ? this.dataDirs[0] : await this.newDataDir();
-      this.spawn(`worker${i}`, ['server/cli.ts', 'worker'], await this.env(dataDir));
+      this.spawn(`worker${i}`, 'worker', await this.env(dataDir));
     }
     if (this.config.workers) await waitForWorkers(this.config.workers);
   }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,20 @@ export function freePort(): Promise<number> {
       server.close(() => (port ? resolve(port) : reject(new Error('no port assigned'))));
     });
   });
+}
+
+let built = false;
+
+/**
+ * Runs Switchboard as `npm start` does: the compiled server in dist/ (built once per benchmark run, as
+ * start.mjs would when the sources are newer), so figures are those of what users run, not of tsx.
+ */
+export function spawnServer(name: string, command: 'start' | 'worker', env: Record<string, string>, logFile: string): Child {
+  if (!built) {
+    execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', `${ROOT}tsconfig.build.json`], { cwd: ROOT, stdio: 'inherit' });
+    built = true;
+  }
+  return spawnNode(name, [`${ROOT}dist/server/cli.js`, command], env, logFile);
 }
 
 /** Runs a TypeScript entry point with tsx in its own process group, logging its output to a file. */
