@@ -14,8 +14,18 @@ export interface Column {
 
 const quote = (name: string) => `"${name}"`;
 
+// The rows of one commit mostly share their timestamps: the last text made is reused for the same instant.
+let lastDate = { ms: NaN, text: '' };
+
 /** Sequelize keeps SQLite dates as text: '2026-11-22 00:50:10.657 +00:00'. */
-const sqliteDate = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', ' +00:00');
+function sqliteDate(d: Date): string {
+  const ms = d.getTime();
+  if (ms !== lastDate.ms) {
+    const iso = d.toISOString();
+    lastDate = { ms, text: `${iso.slice(0, 10)} ${iso.slice(11, 23)} +00:00` };
+  }
+  return lastDate.text;
+}
 
 export function encoder(sequelize: Sequelize) {
   const sqlite = sequelize.getDialect() === 'sqlite';
