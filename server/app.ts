@@ -39,6 +39,7 @@ import { verifyJsonDepth } from './lib/json-body.js';
 import { createLogger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
 import { placeholderPage } from './placeholder.js';
+import { stopListening } from './lib/stop-listening.js';
 
 export interface AppOptions {
   logger?: Logger;
@@ -157,11 +158,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }),
     async close() {
       io.disconnectSockets(true);
-      await new Promise<void>((resolve) => {
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await stopListening(server);
       await services.close();
       await sequelize.close();
     },

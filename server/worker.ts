@@ -11,6 +11,7 @@ import { createLogger } from './lib/logger.js';
 import { createMetrics } from './lib/metrics.js';
 import { registerQueueDepth, stepDurations } from './runtime/metrics.js';
 import { startRuntime, type RuntimeTuning } from './runtime/services.js';
+import { stopListening } from './lib/stop-listening.js';
 
 function listenOn(server: Server, host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -57,11 +58,7 @@ export async function startWorker(config: Config, options: { logger?: Logger; tu
   const server = createServer(operationsApp(sequelize, metrics, () => probes, { metricsToken: config.metricsToken, logger }));
   server.keepAliveTimeout = 5_000;
   async function close(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      if (!server.listening) return resolve();
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    await stopListening(server);
     await services.close();
     await sequelize.close();
   }

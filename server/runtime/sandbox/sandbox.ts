@@ -77,9 +77,18 @@ export class Sandbox {
   run(task: EvaluationTask, key: string, signal?: AbortSignal): Promise<EvaluationResult> {
     if (this.closed) return Promise.reject(new RetryableError('The engine is shutting down.', 'shutting_down'));
     return new Promise<EvaluationResult>((resolve, reject) => {
-      const job: Job = { id: this.nextId++, key, task, resolve, reject };
+      // The signal lives as long as the execution: its listener must leave with the task.
+      const onAbort = () => this.queue.remove(key, job) && reject(new Error('aborted'));
+      const done = () => signal?.removeEventListener('abort', onAbort);
+      const job: Job = {
+        id: this.nextId++,
+        key,
+        task,
+        resolve: (result) => (done(), resolve(result)),
+        reject: (err) => (done(), reject(err)),
+      };
       this.queue.push(key, job);
-      signal?.addEventListener('abort', () => this.queue.remove(key, job) && reject(new Error('aborted')), { once: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.pump();
     });
   }
