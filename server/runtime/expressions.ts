@@ -53,9 +53,6 @@ export function needsJsonata(value: unknown, skip: readonly string[] = []): bool
   return false;
 }
 
-/** The JSONata sources inside a string, in order. */
-export const expressionsIn = expressionsOf;
-
 /** Walks every string of a config and reports each expression that does not parse, with its JSON pointer. */
 export function checkExpressions(value: unknown, path = ''): { path: string; message: string }[] {
   if (typeof value === 'string') {
@@ -65,7 +62,7 @@ export function checkExpressions(value: unknown, path = ''): { path: string; mes
     if (unclosed || value.split('{{').length !== value.split('}}').length) {
       return [{ path: path || '/', message: 'has an unclosed {{ … }} expression' }];
     }
-    for (const source of expressionsIn(value)) {
+    for (const source of expressionsOf(value)) {
       if (!source) {
         problems.push({ path: path || '/', message: 'has an empty {{ }} expression' });
         continue;
