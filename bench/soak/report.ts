@@ -4,6 +4,7 @@ import { describeMachine, type Machine } from '../throughput/machine.js';
 import type { Calibration } from './calibrate.js';
 import type { Sample } from './sample.js';
 import type { Verdict } from './verdict.js';
+import { markdownTable, textTable } from '../throughput/tables.js';
 
 export const SOAK_START_MARK = '<!-- bench:soak:start (written by `npm run bench:soak`; edit outside these marks) -->';
 export const SOAK_END_MARK = '<!-- bench:soak:end -->';
@@ -54,17 +55,6 @@ function thin(samples: Sample[], most: number): Sample[] {
 }
 
 const mark = (v: Verdict) => (v.pass === null ? 'not judged' : v.pass ? 'pass' : 'FAIL');
-
-function markdownTable(head: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
-  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
-}
-
-function textTable(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
 function rateText(r: SoakRun): string {
   if (!r.calibration) return `${n0(r.rate)}/s (SOAK_RATE)`;

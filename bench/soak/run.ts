@@ -33,6 +33,7 @@ import { startPacedLoad, type Window } from './pace.js';
 import { printSoak, soakSection, SOAK_END_MARK, SOAK_START_MARK, type SoakRun } from './report.js';
 import { Sampler, type Sample } from './sample.js';
 import { judge } from './verdict.js';
+import { runMain } from '../throughput/tables.js';
 
 interface SoakSettings {
   executions: number;
@@ -190,10 +191,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -7,6 +7,7 @@ import type { LoadResult } from './load.js';
 import { describeMachine, type Machine } from './machine.js';
 import { baseline, ratioHead, ratioRows, REFERENCE_HEAD, referenceNotes, referenceRows } from './ratios.js';
 import type { ReferenceResult } from './references.js';
+import { markdownTable, textTable } from './tables.js';
 
 /** The project's stated goal: ≥ 2,000 executions/s end to end with 0 errors at 100 connections. */
 export const TARGET_PER_SEC = 2000;
@@ -128,17 +129,6 @@ function perExecutionRow(r: ConfigResult): string[] | null {
 }
 
 const perExecutionRows = (results: ConfigResult[]) => results.map(perExecutionRow).filter((r): r is string[] => r !== null);
-
-function markdownTable(head: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
-  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
-}
-
-function textTable(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
 const totalCpuMs = (r: ConfigResult) => cpuMsPerExecution(r)?.total;
 

@@ -26,6 +26,7 @@ import { redisVersion } from './redis.js';
 import { runReference, type Closable, type ReferenceResult } from './references.js';
 import { printResults, resultsSection, writeResults, type ConfigResult, type Settings } from './report.js';
 import { loadWindow } from './window.js';
+import { runMain } from './tables.js';
 
 const DRAIN_TIMEOUT_MS = 120_000;
 
@@ -206,10 +207,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);
