@@ -11,7 +11,8 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 
-interface Options {
+/** What the paced load sends; `bench/soak/pace.ts` passes it to this process as JSON. */
+export interface Options {
   url: string;
   rate: number;
   total: number;

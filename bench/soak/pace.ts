@@ -1,16 +1,9 @@
 import { spawnTs, type Child } from '../throughput/processes.js';
-import type { Window } from './load-child.js';
+import type { Options, Window } from './load-child.js';
 
 export type { Window };
 
-export interface PacedLoadOptions {
-  url: string;
-  rate: number;
-  total: number;
-  connections: number;
-  windowSeconds: number;
-  body: string;
-}
+export type PacedLoadOptions = Options;
 
 export interface PacedLoad {
   child: Child;

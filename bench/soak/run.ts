@@ -16,17 +16,13 @@
  *   SOAK_CALIBRATE_SECONDS  seconds of the calibration load (default 10)
  *   SOAK_OUTPUT             markdown file whose soak section is rewritten (default docs/benchmarks.md; "-" = none)
  */
-import { writeFile, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { BENCH_BODY, createActiveFlow, createWorkspace, verifyExecution, warmUp } from '../throughput/api.js';
 import { cpuBetween } from '../throughput/cpu.js';
-import { postgresVersion, type ExecutionReader } from '../throughput/db.js';
+import type { ExecutionReader } from '../throughput/db.js';
 import { CONFIGS, Environment, type BenchConfig } from '../throughput/environment.js';
-import { machine } from '../throughput/machine.js';
 import { ROOT } from '../throughput/processes.js';
-import { redisVersion } from '../throughput/redis.js';
-import type { Closable } from '../throughput/references.js';
 import { writeResults } from '../throughput/report.js';
 import { calibrate } from './calibrate.js';
 import { startPacedLoad, type Window } from './pace.js';
@@ -34,6 +30,7 @@ import { printSoak, soakSection, SOAK_END_MARK, SOAK_START_MARK, type SoakRun } 
 import { Sampler, type Sample } from './sample.js';
 import { judge } from './verdict.js';
 import { runMain } from '../throughput/tables.js';
+import { startSession } from '../throughput/session.js';
 
 interface SoakSettings {
   executions: number;
@@ -139,13 +136,7 @@ function progress(s: Sample): string {
 
 async function main(): Promise<void> {
   const s = settingsFromEnv();
-  const runDir = await mkdtemp(join(tmpdir(), 'switchboard-soak-'));
-  const active = new Set<Closable>();
-  const interrupt = () => void Promise.all([...active].map((e) => e.close())).finally(() => process.exit(130));
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
-  const m = machine(await postgresVersion(), await redisVersion());
-  console.log(`logs of every process: ${runDir}\nmachine: ${m.cpuCount} × ${m.cpuModel}, Node ${m.node}, commit ${m.commit}`);
+  const { runDir, active, machine: m } = await startSession('switchboard-soak-');
 
   const calibration = 'share' in s.rate ? await calibrate(s.config, runDir, s.calibrateSeconds, active) : undefined;
   const rate = 'share' in s.rate ? Math.max(1, Math.floor(s.rate.share * calibration!.e2ePerSec)) : s.rate.perSec;

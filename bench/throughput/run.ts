@@ -11,22 +11,19 @@
  *   BENCH_NODE_RED     1 also measures Node-RED 5, installed on demand into a temporary folder (default 0)
  *   BENCH_OUTPUT       markdown file whose results section is rewritten (default docs/benchmarks.md; "-" = none)
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createActiveFlow, createWorkspace, verifyExecution, warmUp, type BenchFlow, type WarmUp, type Workspace } from './api.js';
 import { cpuBetween, snapshot, type Snapshot } from './cpu.js';
-import { postgresVersion, type ExecutionCounts, type ExecutionReader, type Timing } from './db.js';
+import { type ExecutionCounts, type ExecutionReader, type Timing } from './db.js';
 import { CONFIGS, Environment, type BenchConfig } from './environment.js';
 import type { LoadResult } from './load.js';
-import { machine } from './machine.js';
 import { installNodeRed, type NodeRedInstall } from './node-red.js';
 import { ROOT, type Child } from './processes.js';
-import { redisVersion } from './redis.js';
 import { runReference, type Closable, type ReferenceResult } from './references.js';
 import { printResults, resultsSection, writeResults, type ConfigResult, type Settings } from './report.js';
 import { loadWindow } from './window.js';
 import { runMain } from './tables.js';
+import { startSession } from './session.js';
 
 const DRAIN_TIMEOUT_MS = 120_000;
 
@@ -182,13 +179,7 @@ async function nodeRedIfAsked(active: Set<Closable>): Promise<NodeRedInstall | u
 async function main(): Promise<void> {
   const settings: Settings = { duration: positive('BENCH_DURATION', 15), connections: positive('BENCH_CONNECTIONS', 100), warmup: positive('BENCH_WARMUP', 500) };
   const configs = selectedConfigs();
-  const runDir = await mkdtemp(join(tmpdir(), 'switchboard-bench-'));
-  const active = new Set<Closable>();
-  const interrupt = () => void Promise.all([...active].map((e) => e.close())).finally(() => process.exit(130));
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
-  const m = machine(await postgresVersion(), await redisVersion());
-  console.log(`logs of every process: ${runDir}\nmachine: ${m.cpuCount} × ${m.cpuModel}, Node ${m.node}, commit ${m.commit}`);
+  const { runDir, active, machine: m } = await startSession('switchboard-bench-');
   const nodeRed = await nodeRedIfAsked(active);
   const refs: ReferenceResult[] = [await runReference('bare', 'bare node:http (before)', settings, runDir, active)];
   if (nodeRed) refs.push(await runReference('node-red', 'Node-RED', settings, runDir, active, nodeRed));
