@@ -76,6 +76,7 @@ export class Sandbox {
   /** `key` groups tasks for fairness (the sub-account); a task still queued when `signal` aborts is dropped. */
   run(task: EvaluationTask, key: string, signal?: AbortSignal): Promise<EvaluationResult> {
     if (this.closed) return Promise.reject(new RetryableError('The engine is shutting down.', 'shutting_down'));
+    if (signal?.aborted) return Promise.reject(new Error('aborted'));
     return new Promise<EvaluationResult>((resolve, reject) => {
       // The signal lives as long as the execution: its listener must leave with the task.
       const onAbort = () => this.queue.remove(key, job) && reject(new Error('aborted'));
