@@ -31,8 +31,10 @@ export interface NodeContext<Config> {
   config: Config;
   /** `$json`: the parent's output (or, with several parents, an object keyed by parent id). */
   input: unknown;
-  /** The decrypted integration config, when the node names an integration. */
+  /** The decrypted config of the integration named by `config.integrationId`, for nodes that declare `integration`. */
   credentials?: Record<string, unknown>;
+  /** That integration itself: its id and template, and a way to store a changed config (rotated OAuth tokens). */
+  integration?: IntegrationHandle;
   /** Appends a line to the step's logs. */
   log(message: string): void;
   /** Aborted on cancel and on the node's timeout. */
@@ -45,6 +47,14 @@ export interface NodeContext<Config> {
   attempt: number;
   /** Whether outbound calls may reach loopback and private addresses (ALLOW_PRIVATE_NETWORK). */
   allowPrivateNetwork: boolean;
+}
+
+/** The integration a step uses, as its handler sees it. */
+export interface IntegrationHandle {
+  id: string;
+  template: string;
+  /** Replaces the stored config (secrets sealed again), e.g. after an OAuth refresh rotated the tokens. */
+  save(config: Record<string, unknown>): Promise<void>;
 }
 
 /** What a waiting step receives when it wakes: the timer fired, or a person decided. */
@@ -81,6 +91,10 @@ export interface NodeDefinition<Config = unknown> {
    * element and then emits the collected results on `donePort`.
    */
   loop?: { port: string; donePort: string; concurrency(config: Config): number; continueOnError(config: Config): boolean };
+  /**
+   * The integration template this node takes credentials from. Its config then names one integration of
+   * the flow's sub-account in `integrationId` (checked at save), and `ctx.credentials` holds its config.
+   */
   integration?: string;
   /** The node may park the execution (delay, approval): not allowed inside a loop's branch. */
   waits?: boolean;
@@ -135,8 +149,23 @@ export class NodeError extends Error {
 }
 
 /**
+ * The service refused the integration's credentials (401, a revoked token): the step fails, and the
+ * integration is marked `error` with this message, which should tell a person what to do.
+ */
+export class IntegrationAuthError extends Error {
+  constructor(
+    message: string,
+    readonly code = 'integration_auth_failed',
+  ) {
+    super(message);
+    this.name = 'IntegrationAuthError';
+  }
+}
+
+/**
  * Errors are recognised by name, not `instanceof`: node modules may be loaded through a different
  * module graph than the engine (dynamic import from the registry), which would make two classes.
  */
 export const isRetryableError = (err: unknown): err is RetryableError => (err as Error | null)?.name === 'RetryableError';
 export const isNodeError = (err: unknown): err is NodeError => (err as Error | null)?.name === 'NodeError';
+export const isIntegrationAuthError = (err: unknown): err is IntegrationAuthError => (err as Error | null)?.name === 'IntegrationAuthError';

@@ -115,7 +115,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   userRoutes(api, models, bus);
   apiKeyRoutes(api, models, bus);
   nodeRoutes(api, registry);
-  integrationRoutes(api, { models, encryptionKey: config.encryptionKey, onChanged: () => inbox.forget() });
+  integrationRoutes(api, { models, encryptionKey: config.encryptionKey, allowPrivateNetwork: config.allowPrivateNetwork, onChanged: () => inbox.forget() });
   flowRoutes(api, { models, registry, runtime, publicUrl: config.publicUrl, encryptionKey: config.encryptionKey, onFlowChanged: () => inbox.forget() });
   executionRoutes(api, models, runtime);
   approvalRoutes(api, models, runtime);

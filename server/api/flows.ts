@@ -93,14 +93,24 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
     if (!found) throw badRequest('errorFlowId must name another flow of this sub-account.', [{ path: '/errorFlowId', message: 'no such flow' }]);
   }
 
-  /** A webhook's signing secret must come from a webhook-secret integration of the same sub-account. */
+  /**
+   * Every integration a flow names must belong to this sub-account and be of the template its node takes:
+   * a webhook's signing secret (webhook-secret), and `integrationId` of nodes that declare an integration.
+   */
   async function assertIntegrations(req: Request, graph: FlowGraph): Promise<void> {
     const details: ErrorDetail[] = [];
     for (const [i, node] of graph.nodes.entries()) {
-      const id = (node.config as { signature?: { integrationId?: unknown } } | undefined)?.signature?.integrationId;
-      if (node.type !== 'trigger.webhook' || typeof id !== 'string') continue;
-      const found = await models.Integration.findOne({ where: { id, subaccountId: req.subaccount!.id, template: 'webhook-secret' } });
-      if (!found) details.push({ path: `/graph/nodes/${i}/config/signature/integrationId`, message: `node "${node.id}": no webhook-secret integration with this id in this sub-account` });
+      const config = (node.config ?? {}) as { integrationId?: unknown; signature?: { integrationId?: unknown } };
+      const template = registry.get(node.type)?.integration;
+      const named =
+        node.type === 'trigger.webhook'
+          ? { id: config.signature?.integrationId, template: 'webhook-secret', path: 'config/signature/integrationId' }
+          : template
+            ? { id: config.integrationId, template, path: 'config/integrationId' }
+            : undefined;
+      if (!named || (named.id === undefined && node.type === 'trigger.webhook')) continue;
+      const found = typeof named.id === 'string' && (await models.Integration.findOne({ where: { id: named.id, subaccountId: req.subaccount!.id, template: named.template } }));
+      if (!found) details.push({ path: `/graph/nodes/${i}/${named.path}`, message: `node "${node.id}": no ${named.template} integration with this id in this sub-account` });
     }
     if (details.length) throw badRequest(details[0].message, details, 'invalid_graph');
   }

@@ -5,6 +5,8 @@ import { badRequest, notFound } from '../lib/errors.js';
 import { compile, toDetails } from '../lib/validation.js';
 import { findTemplate, integrationTemplates } from '../../schemas/integrations/index.js';
 import { maskedConfig, revealConfig, splitConfig, MASK } from '../integrations/vault.js';
+import { testIntegration } from '../integrations/test-connection.js';
+import { OptionLoaders } from '../integrations/options.js';
 import { iso } from './present.js';
 import { paginate, pageParams, pagingQuery } from './pagination.js';
 import type { ApiRoutes } from './routes.js';
@@ -26,6 +28,7 @@ const updateBody = {
 export interface IntegrationDeps {
   models: Models;
   encryptionKey: Buffer;
+  allowPrivateNetwork: boolean;
   /** Called after an integration changed (webhook intake drops cached secrets). */
   onChanged?(): void;
 }
@@ -33,12 +36,16 @@ export interface IntegrationDeps {
 export function integrationRoutes(api: ApiRoutes, deps: IntegrationDeps): void {
   const { models, encryptionKey } = deps;
   const base = '/api/subaccounts/:sid/integrations';
+  const options = new OptionLoaders({ encryptionKey, allowPrivateNetwork: deps.allowPrivateNetwork });
 
   const present = (row: IntegrationRow) => ({
     id: row.id,
     name: row.name,
     template: row.template,
     status: row.status,
+    lastError: row.lastError ?? null,
+    lastTestedAt: row.lastTestedAt ? iso(row.lastTestedAt) : null,
+    lastUsedAt: row.lastUsedAt ? iso(row.lastUsedAt) : null,
     config: maskedConfig(findTemplate(row.template), row),
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
@@ -60,7 +67,9 @@ export function integrationRoutes(api: ApiRoutes, deps: IntegrationDeps): void {
     return row;
   }
 
-  api.add({ method: 'get', path: '/api/integration-templates', summary: 'The integration templates, with their config schemas', tag: 'integrations', auth: 'agency' }, () => integrationTemplates);
+  api.add({ method: 'get', path: '/api/integration-templates', summary: 'The integration templates, with their config schemas', tag: 'integrations', auth: 'agency' }, () =>
+    integrationTemplates.map(({ test: _test, ...template }) => template),
+  );
 
   api.add({ method: 'post', path: base, summary: 'Connect an integration (secrets are encrypted and never returned)', tag: 'integrations', body: createBody, status: 201 }, async (req) => {
     const body = req.body as { template: string; name: string; config: Record<string, unknown> };
@@ -70,7 +79,7 @@ export function integrationRoutes(api: ApiRoutes, deps: IntegrationDeps): void {
       subaccountId: req.subaccount!.id,
       template: template.id,
       name: body.name,
-      status: 'untested',
+      status: 'pending',
       ...splitConfig(template, body.config, encryptionKey),
     });
     return present(row);
@@ -90,9 +99,10 @@ export function integrationRoutes(api: ApiRoutes, deps: IntegrationDeps): void {
       const previous = revealConfig(row, encryptionKey);
       const merged = Object.fromEntries(Object.entries(body.config).map(([k, v]) => [k, v === MASK && k in previous ? previous[k] : v]));
       const template = validConfig(row.template, merged);
-      Object.assign(update, splitConfig(template, merged, encryptionKey), { status: 'untested' });
+      Object.assign(update, splitConfig(template, merged, encryptionKey), { status: 'pending', lastError: null });
     }
     await row.update(update);
+    options.forget(row.id);
     deps.onChanged?.();
     return present(row);
   });
@@ -102,12 +112,17 @@ export function integrationRoutes(api: ApiRoutes, deps: IntegrationDeps): void {
     deps.onChanged?.();
   });
 
-  api.add({ method: 'post', path: `${base}/:iid/test`, summary: 'Check the integration works', tag: 'integrations' }, async (req) => {
+  api.add({ method: 'get', path: `${base}/:iid/options/:name`, summary: 'Choices for an editor field, read from the service with this integration (cached briefly)', tag: 'integrations' }, async (req) => {
     const row = await find(req);
-    // A signing secret has no service to call: it works when it can be decrypted and is well formed.
-    const template = findTemplate(row.template);
-    const ok = !!template && compile(template.configSchema)(revealConfig(row, encryptionKey));
-    await row.update({ status: ok ? 'active' : 'error' });
-    return { ok, message: ok ? 'The secret is stored and readable; senders sign with it.' : 'The stored config is no longer valid; save it again.' };
+    const params = Object.fromEntries(Object.entries(req.query).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    return options.load(row, String(req.params.name), params);
+  });
+
+  api.add({ method: 'post', path: `${base}/:iid/test`, summary: 'Check the integration works with a real call to the service', tag: 'integrations' }, async (req) => {
+    const row = await find(req);
+    const result = await testIntegration(row, { encryptionKey, allowPrivateNetwork: deps.allowPrivateNetwork });
+    await row.update({ status: result.ok ? 'active' : 'error', lastError: result.ok ? null : result.message, lastTestedAt: new Date() });
+    deps.onChanged?.();
+    return result;
   });
 }

@@ -5,6 +5,7 @@ import type { EventBus, ExecutionEvent, ExecutionEventType } from './events.js';
 import type { CompiledFlow } from './graph.js';
 import { liveInput, nodeValue, scopeFor, skippedStep } from './inputs.js';
 import { runLoop } from './loop.js';
+import type { IntegrationAccess } from '../integrations/access.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { CancelledError, runObservedStep, type StepObserver } from './step-runner.js';
 import type { ExecutionStore, StepState } from './store.js';
@@ -30,6 +31,7 @@ export interface ExecutorDeps {
   onWaiting?(execution: ExecutionData, step: StepState): Promise<void>;
   /** Told every step's node type, status and duration (/metrics). */
   observeStep?: StepObserver;
+  integrations?: IntegrationAccess;
 }
 
 /**
@@ -241,6 +243,7 @@ export class Executor {
       allowPrivateNetwork: this.deps.allowPrivateNetwork,
       sandbox: this.deps.sandbox,
       observe: this.deps.observeStep,
+      integrations: this.deps.integrations,
     };
     const step = await runObservedStep({
       ...base,

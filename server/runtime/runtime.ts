@@ -10,6 +10,7 @@ import type { EventBus } from './events.js';
 import { Executor } from './executor.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { compileFlow, type CompiledFlow } from './graph.js';
+import { IntegrationAccess } from '../integrations/access.js';
 import { revealGraph } from '../integrations/node-secrets.js';
 import type { StepObserver } from './step-runner.js';
 import { ExecutionStore, type StepState } from './store.js';
@@ -81,6 +82,7 @@ export class Runtime {
       onWaiting: (execution, step) => this.openApproval(execution, step),
       onFinished: (execution, status, error) => this.startErrorFlow(execution, status, error),
       observeStep: options.observeStep,
+      integrations: new IntegrationAccess(options.models, options.encryptionKey),
     });
   }
 

@@ -1,9 +1,10 @@
-import { isNodeError, isRetryableError, isWait, RetryableError, type AnyNodeDefinition, type NodeResult, type ResumeEvent } from '../../nodes/contract.js';
+import { isIntegrationAuthError, isNodeError, isRetryableError, isWait, NodeError, RetryableError, type AnyNodeDefinition, type NodeResult, type ResumeEvent } from '../../nodes/contract.js';
 import type { FlowNode } from '../../schemas/flow.js';
 import type { StepError } from '../db/models/runtime.js';
 import { ExpressionError, needsJsonata, type ExpressionScope } from './expressions.js';
 import { NotPlainError } from './templates.js';
 import { nodeContext, resolvedConfig } from './sandbox/evaluate.js';
+import type { IntegrationAccess } from '../integrations/access.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import type { StepState } from './store.js';
 
@@ -32,6 +33,8 @@ export interface StepRequest {
   sandbox: Sandbox;
   /** Told once per step (not per attempt) its node type, status and seconds, for /metrics. */
   observe?: StepObserver;
+  /** Credentials for nodes that declare an integration. */
+  integrations?: IntegrationAccess;
 }
 
 export type StepObserver = (nodeType: string, status: string, seconds: number) => void;
@@ -78,7 +81,7 @@ async function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, timeou
 
 export function toStepError(err: unknown): StepError {
   if (isRetryableError(err)) return { message: err.message, code: err.code, retryable: true };
-  if (isNodeError(err)) return { message: err.message, code: err.code, retryable: false };
+  if (isNodeError(err) || isIntegrationAuthError(err)) return { message: err.message, code: err.code, retryable: false };
   if (err instanceof ExpressionError) return { message: err.message, code: 'expression_failed', retryable: false };
   return { message: err instanceof Error ? err.message : String(err), code: 'node_failed', retryable: false };
 }
@@ -110,6 +113,8 @@ function inlineConfig(definition: AnyNodeDefinition, config: unknown, scope: Exp
   });
 }
 
+const integrationIdOf = (node: FlowNode): unknown => (node.config as { integrationId?: unknown } | undefined)?.integrationId;
+
 /** One attempt: resolve the config and run the handler, in the sandbox where the tenant's logic is involved. */
 async function attemptStep(request: StepRequest, attempt: number, logs: string[], signal: AbortSignal): Promise<NodeResult> {
   const { node, definition, scope } = request;
@@ -125,6 +130,10 @@ async function attemptStep(request: StepRequest, attempt: number, logs: string[]
     config = (await request.sandbox.run({ ...task, kind: 'resolve' }, request.execution.subaccountId, signal)).config;
   }
   const ctx = nodeContext({ ...task, signal, allowPrivateNetwork: request.allowPrivateNetwork, logs }, config);
+  if (definition.integration) {
+    if (!request.integrations) throw new NodeError('Integrations are not available to this process.', 'integration_missing');
+    Object.assign(ctx, await request.integrations.open(request.execution.subaccountId, integrationIdOf(node), definition.integration));
+  }
   if (request.resume) return definition.resume ? definition.resume(ctx, request.resume) : { main: request.input };
   return definition.run(ctx);
 }
@@ -151,6 +160,7 @@ export async function runStep(request: StepRequest): Promise<StepState> {
     } catch (err) {
       if (err instanceof CancelledError || request.signal.aborted) throw new CancelledError();
       const error = toStepError(err);
+      if (isIntegrationAuthError(err) && request.integrations) await request.integrations.refused(String(integrationIdOf(node)), err.message);
       if (error.retryable && attempt < maxAttempts) {
         logs.push(`attempt ${attempt} failed: ${error.message}; retrying`);
         await sleep(backoffMs(node, attempt, isRetryableError(err) ? err.retryAfterMs : undefined), request.signal);

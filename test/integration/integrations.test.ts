@@ -37,7 +37,7 @@ for (const kind of databaseKinds) {
       const secret = 'whsec_very_secret_value';
       const id = await connect(secret);
       const read = await server.request('GET', path(`/${id}`), { token: ws.token });
-      expect(read.body).to.include({ template: 'webhook-secret', status: 'untested' });
+      expect(read.body).to.include({ template: 'webhook-secret', status: 'pending' });
       expect(read.body.config).to.deep.equal({ secret: '********' });
       const list = await server.request('GET', path(), { token: ws.token });
       expect(JSON.stringify(list.body)).to.not.include(secret);

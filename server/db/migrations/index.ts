@@ -5,6 +5,7 @@ import * as m0003 from './0003-integrations.js';
 import * as m0004 from './0004-execution-interruptions.js';
 import * as m0005 from './0005-accounts-security.js';
 import * as m0006 from './0006-queued-executions-index.js';
+import * as m0007 from './0007-integration-status.js';
 
 type Step = (params: { context: QueryInterface }) => Promise<void>;
 
@@ -16,4 +17,5 @@ export const migrations: { name: string; up: Step; down: Step }[] = [
   { name: '0004-execution-interruptions', ...m0004 },
   { name: '0005-accounts-security', ...m0005 },
   { name: '0006-queued-executions-index', ...m0006 },
+  { name: '0007-integration-status', ...m0007 },
 ];

@@ -112,10 +112,16 @@ export interface IntegrationRow extends Row<IntegrationRow>, Stamps {
   subaccountId: string;
   template: string;
   name: string;
-  status: 'untested' | 'active' | 'error';
+  status: IntegrationStatus;
   config: Record<string, unknown>;
   secrets: Record<string, unknown> | null;
+  lastError: CreationOptional<string | null>;
+  lastTestedAt: CreationOptional<Date | null>;
+  lastUsedAt: CreationOptional<Date | null>;
 }
+
+/** `pending` until tested; `error` after a failed test or a call the service refused; `disconnected` when the service removed it (an uninstalled app). */
+export type IntegrationStatus = 'pending' | 'active' | 'error' | 'disconnected';
 
 export interface ApprovalRow extends Row<ApprovalRow>, Stamps {
   id: CreationOptional<string>;
@@ -191,7 +197,7 @@ export function defineRuntimeModels(sequelize: Sequelize) {
   );
   const Integration = sequelize.define<IntegrationRow>(
     'Integration',
-    { id: idColumn(), agencyId: UUID, subaccountId: UUID, template: STRING, name: STRING, status: STRING, config: JSONB, secrets: JSONB, ...stamps },
+    { id: idColumn(), agencyId: UUID, subaccountId: UUID, template: STRING, name: STRING, status: STRING, config: JSONB, secrets: JSONB, lastError: TEXT, lastTestedAt: DATE, lastUsedAt: DATE, ...stamps },
     { tableName: 'integrations' },
   );
   return { Flow, FlowVersion, Trigger, Execution, Step, WebhookEvent, Approval, Integration };
