@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureEditorBuilt } from './build-editor.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = join(root, 'dist', 'server', 'cli.js');
@@ -27,5 +28,7 @@ if (!existsSync(entry) || statSync(entry).mtimeMs < sourceTime) {
     cwd: root,
   });
 }
+// The web server serves the editor at `/`; workers and other commands do not need it.
+if ((process.argv[2] ?? 'start') === 'start') ensureEditorBuilt();
 process.argv.splice(2, 0, ...(process.argv.length > 2 ? [] : ['start']));
 await import(pathToFileURL(entry).href);

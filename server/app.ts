@@ -38,7 +38,7 @@ import { httpLogging, webhookLogging } from './lib/http-logging.js';
 import { verifyJsonDepth } from './lib/json-body.js';
 import { createLogger } from './lib/logger.js';
 import { createMetrics, type Metrics } from './lib/metrics.js';
-import { placeholderPage } from './placeholder.js';
+import { serveEditor } from './editor.js';
 import { stopListening } from './lib/stop-listening.js';
 
 export interface AppOptions {
@@ -126,9 +126,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   app.use(api.router);
   app.use('/api', (req, _res, next) => next(new HttpError(404, 'route_not_found', `There is no ${req.method} ${req.baseUrl}${req.path}.`)));
-  app.get('/', (_req, res) => {
-    res.type('html').send(placeholderPage);
-  });
+  serveEditor(app);
   app.use((req, _res, next) => next(new HttpError(404, 'route_not_found', `There is no ${req.method} ${req.path}.`)));
   app.use(errorMiddleware);
 
