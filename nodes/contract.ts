@@ -16,9 +16,28 @@ export interface WaitRequest {
   };
 }
 
-export type NodeResult = PortOutputs | WaitRequest;
+/** `logic.stop` returns this: the execution ends here, failed with the message or succeeded. */
+export interface StopRequest {
+  $stop: { status: 'succeeded' | 'failed'; message?: string };
+}
+
+/** The answer to a webhook request waiting with `respond: "onResponseNode"` (`webhook.respond`). */
+export interface WebhookResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: Json;
+}
+
+/**
+ * Beside its ports, a handler may return `$respond`: the engine answers the webhook request that is
+ * waiting for this execution, and the ports fire as usual.
+ */
+export const RESPOND_KEY = '$respond';
+
+export type NodeResult = PortOutputs | WaitRequest | StopRequest;
 
 export const isWait = (result: NodeResult): result is WaitRequest => typeof result === 'object' && result !== null && '$wait' in result;
+export const isStop = (result: NodeResult): result is StopRequest => typeof result === 'object' && result !== null && '$stop' in result;
 
 export interface ExecutionInfo {
   id: string;

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { WebhookResponse } from '../../nodes/contract.js';
 import type { ExecutionStatus, StepError, StepStatus } from '../db/models/runtime.js';
 
 export type ExecutionEventType =
@@ -39,7 +40,7 @@ export interface AccessMessage {
 }
 
 /** Control messages between processes (cancel a running execution wherever it runs; access changes). */
-export type ControlMessage = { type: 'cancel'; executionId: string } | AccessMessage;
+export type ControlMessage = { type: 'cancel'; executionId: string } | { type: 'respond'; executionId: string; response: WebhookResponse } | AccessMessage;
 
 /**
  * The in-process bus. In queue mode a Redis bridge feeds it what other processes publish, so listeners

@@ -7,7 +7,7 @@ import { liveInput, nodeValue, scopeFor, skippedStep } from './inputs.js';
 import { runLoop } from './loop.js';
 import type { IntegrationAccess } from '../integrations/access.js';
 import type { Sandbox } from './sandbox/sandbox.js';
-import { CancelledError, runObservedStep, type StepObserver } from './step-runner.js';
+import { CancelledError, runObservedStep, STOPPED_CODE, type StepObserver } from './step-runner.js';
 import type { ExecutionStore, StepState } from './store.js';
 
 const SETTLED = new Set(['succeeded', 'failed', 'skipped']);
@@ -157,6 +157,8 @@ export class Executor {
     };
 
     try {
+      // A run resumed after a crash may find the stop it had reached already stored.
+      if ([...steps.values()].some((s) => s.status === 'succeeded' && s.wait?.stop)) return await finish('succeeded', null);
       for (;;) {
         const wave = this.readyNodes(flow, steps);
         if (!wave.length) break;
@@ -164,9 +166,11 @@ export class Executor {
         const unrouted = results.find((r) => r && r.status === 'failed' && !r.outputs);
         if (unrouted) {
           const definition = flow.definitions.get(unrouted.nodeId);
-          const error = { ...unrouted.error!, message: `${definition?.title ?? 'Node'} "${unrouted.nodeId}" failed: ${unrouted.error!.message}` };
+          const stopped = unrouted.error!.code === STOPPED_CODE;
+          const error = stopped ? unrouted.error! : { ...unrouted.error!, message: `${definition?.title ?? 'Node'} "${unrouted.nodeId}" failed: ${unrouted.error!.message}` };
           return await finish('failed', error);
         }
+        if (results.some((r) => r?.wait?.stop)) return await finish('succeeded', null);
       }
       const waiting = [...steps.values()].filter((s) => s.status === 'waiting');
       if (waiting.length) {
@@ -280,6 +284,10 @@ export class Executor {
     if (step.status === 'failed' && (flow.outgoing.get(nodeId) ?? []).some((e) => e.sourcePort === 'error')) {
       // A wired error port turns the failure into data for the error branch.
       step.outputs = { error: { ...step.error, nodeId, input } };
+    }
+    if (step.respond) {
+      this.deps.bus.control({ type: 'respond', executionId: execution.id, response: step.respond });
+      delete step.respond;
     }
     record(step);
     if (step.status === 'waiting') {

@@ -10,6 +10,7 @@ import type { EventBus } from './events.js';
 import { Executor } from './executor.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { compileFlow, type CompiledFlow } from './graph.js';
+import type { WebhookResponse } from '../../nodes/contract.js';
 import { IntegrationAccess } from '../integrations/access.js';
 import { revealGraph } from '../integrations/node-secrets.js';
 import type { StepObserver } from './step-runner.js';
@@ -195,6 +196,22 @@ export class Runtime {
       const timer = setTimeout(() => finish(null), timeoutMs);
       void check();
     });
+  }
+
+  /**
+   * For `respond: "onResponseNode"`: resolves with the answer a `webhook.respond` node gave (from any
+   * process), or with the execution once it is final without one, or null after the timeout. Call it
+   * before dispatching, so an answer given at once is not missed.
+   */
+  waitForResponse(executionId: string, timeoutMs: number): Promise<{ response: WebhookResponse } | { finished: ExecutionRow } | null> {
+    let off = (): void => undefined;
+    const answered = new Promise<{ response: WebhookResponse }>((resolve) => {
+      off = this.options.bus.onControl((message) => {
+        if (message.type === 'respond' && message.executionId === executionId) resolve({ response: message.response });
+      });
+    });
+    const finished = this.waitFor(executionId, timeoutMs).then((row) => (row ? { finished: row } : null));
+    return Promise.race([answered, finished]).finally(off);
   }
 
   /** The output of the last node (in graph order) that succeeded: what `respond: onCompleted` answers. */

@@ -1,4 +1,4 @@
-import { isIntegrationAuthError, isNodeError, isRetryableError, isWait, NodeError, RetryableError, type AnyNodeDefinition, type NodeResult, type ResumeEvent } from '../../nodes/contract.js';
+import { isIntegrationAuthError, isNodeError, isRetryableError, isStop, isWait, NodeError, RESPOND_KEY, RetryableError, type WebhookResponse, type AnyNodeDefinition, type NodeResult, type ResumeEvent } from '../../nodes/contract.js';
 import type { FlowNode } from '../../schemas/flow.js';
 import type { StepError } from '../db/models/runtime.js';
 import { ExpressionError, needsJsonata, type ExpressionScope } from './expressions.js';
@@ -138,6 +138,22 @@ async function attemptStep(request: StepRequest, attempt: number, logs: string[]
   return definition.run(ctx);
 }
 
+/** The error code of an execution a `logic.stop` node ended as failed: its message is the user's own. */
+export const STOPPED_CODE = 'execution_stopped';
+
+/**
+ * `logic.stop`: failed, the step fails with the user's message (and the execution with it); succeeded,
+ * the step fires no port and its `wait.stop` (stored, so a resumed run sees it too) ends the execution.
+ */
+function stoppedStep(nodeId: string, attempt: number, logs: string[], startedAt: Date, stop: { status: 'succeeded' | 'failed'; message?: string }): StepState {
+  const finishedAt = new Date();
+  if (stop.status === 'failed') {
+    const error = { message: stop.message || 'The flow stopped here.', code: STOPPED_CODE, retryable: false };
+    return { nodeId, status: 'failed', attempt, outputs: null, error, logs, wait: null, startedAt, finishedAt };
+  }
+  return { nodeId, status: 'succeeded', attempt, outputs: {}, error: null, logs, wait: { stop: 'succeeded', message: stop.message ?? null }, startedAt, finishedAt };
+}
+
 /** Runs one node with its retries, timeout and cancel; returns the step's settled (or waiting) state. */
 export async function runStep(request: StepRequest): Promise<StepState> {
   const { node, definition } = request;
@@ -156,7 +172,11 @@ export async function runStep(request: StepRequest): Promise<StepState> {
       if (isWait(outputs)) {
         return { nodeId: node.id, status: 'waiting', attempt, outputs: null, error: null, logs, wait: { ...outputs.$wait }, startedAt, finishedAt: null };
       }
-      return { nodeId: node.id, status: 'succeeded', attempt, outputs, error: null, logs, wait: null, startedAt, finishedAt: new Date() };
+      if (isStop(outputs)) return stoppedStep(node.id, attempt, logs, startedAt, outputs.$stop);
+      const { [RESPOND_KEY]: respond, ...ports } = outputs as Record<string, unknown>;
+      const step: StepState = { nodeId: node.id, status: 'succeeded', attempt, outputs: ports, error: null, logs, wait: null, startedAt, finishedAt: new Date() };
+      if (respond) step.respond = respond as WebhookResponse;
+      return step;
     } catch (err) {
       if (err instanceof CancelledError || request.signal.aborted) throw new CancelledError();
       const error = toStepError(err);

@@ -1,3 +1,4 @@
+import type { WebhookResponse } from '../../nodes/contract.js';
 import { Op, QueryTypes, type Transaction } from 'sequelize';
 import type { Models } from '../db/models/index.js';
 import type { ExecutionData, ExecutionStatus, StepError, StepStatus } from '../db/models/runtime.js';
@@ -16,6 +17,8 @@ export interface StepState {
   wait: Record<string, unknown> | null;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** The answer for a webhook request waiting on this execution; handed to the bus, never stored. */
+  respond?: WebhookResponse;
 }
 
 export const MAX_STEP_OUTPUT_BYTES = 1024 * 1024;

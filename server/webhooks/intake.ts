@@ -6,6 +6,7 @@ import { parseJsonBody } from '../lib/json-body.js';
 import { maskUrl } from '../lib/http-logging.js';
 import { WEBHOOK_ACCEPTED_AT } from '../lib/metrics.js';
 import { WEBHOOK_METHODS } from '../../nodes/triggers/webhook/schema.js';
+import type { WebhookResponse } from '../../nodes/contract.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { WebhookInbox } from './inbox.js';
 import { verifySignature } from './signature.js';
@@ -15,9 +16,26 @@ const ON_COMPLETED_WAIT_MS = 30_000;
 
 interface WebhookConfig {
   methods?: string[];
-  respond?: 'onReceived' | 'onCompleted';
+  respond?: 'onReceived' | 'onCompleted' | 'onResponseNode';
   signature?: { secret?: string; integrationId?: string; header: string; prefix?: string; encoding?: 'hex' | 'base64' };
   idempotency?: { bodyPath?: string };
+}
+
+/** Sends what a `webhook.respond` node chose: a string as text (unless its headers say otherwise), anything else as JSON. */
+function sendFlowResponse(res: Response, response: WebhookResponse): void {
+  res.status(response.status);
+  for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
+  const typed = res.getHeader('content-type') !== undefined;
+  if (typeof response.body === 'string') {
+    if (!typed) res.type('text/plain');
+    res.send(response.body);
+  } else if (response.body === undefined) {
+    res.end();
+  } else if (typed) {
+    res.send(JSON.stringify(response.body));
+  } else {
+    res.json(response.body);
+  }
 }
 
 /** Parses the body by its content type; JSON that does not parse, or nests too deep, is a 400 (the sender can fix it). */
@@ -103,13 +121,19 @@ export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime): Router {
       if (err instanceof UniqueConstraintError && key && (await replay(trigger.id, key, res))) return;
       throw err;
     }
+    const answer = config.respond === 'onResponseNode' ? runtime.waitForResponse(executionId, ON_COMPLETED_WAIT_MS) : undefined;
     await runtime.dispatch(executionId, execution);
     res.locals[WEBHOOK_ACCEPTED_AT] = performance.now(); // stored and dispatched: intake latency ends here (/metrics)
-    if (config.respond !== 'onCompleted') {
+    if (config.respond !== 'onCompleted' && !answer) {
       res.status(202).json(response.body);
       return;
     }
-    const finished = await runtime.waitFor(executionId, ON_COMPLETED_WAIT_MS);
+    const outcome = answer ? await answer : await runtime.waitFor(executionId, ON_COMPLETED_WAIT_MS).then((row) => row && { finished: row });
+    if (outcome && 'response' in outcome) {
+      sendFlowResponse(res, outcome.response);
+      return;
+    }
+    const finished = outcome?.finished;
     if (!finished) {
       res.status(202).json(response.body);
       return;

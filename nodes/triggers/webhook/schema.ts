@@ -17,7 +17,12 @@ export const configSchema = {
       minItems: 1,
       description: 'Accepted HTTP methods; others get 405. Default: GET, POST, PUT, PATCH and DELETE.',
     },
-    respond: { type: 'string', enum: ['onReceived', 'onCompleted'], default: 'onReceived', description: 'Answer at once (202) or with the last node’s output.' },
+    respond: {
+      type: 'string',
+      enum: ['onReceived', 'onCompleted', 'onResponseNode'],
+      default: 'onReceived',
+      description: 'Answer at once (202), with the last node’s output when the execution ends, or from a "Respond to webhook" node (the flow goes on after it).',
+    },
     signature: {
       type: 'object',
       additionalProperties: false,
