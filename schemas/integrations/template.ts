@@ -36,7 +36,7 @@ export interface IntegrationTemplate {
   /** A name from the editor's icon set (lucide), e.g. `"key-round"`. */
   icon: string;
   /** JSON Schema of the config; fields with `format: "password"` or `x-secret: true` are secrets. */
-  configSchema: { type: 'object'; properties: Record<string, Record<string, unknown>>; required?: string[]; additionalProperties?: boolean };
+  configSchema: { type: 'object'; properties: Record<string, Record<string, unknown>>; required?: string[]; additionalProperties?: boolean; [keyword: string]: unknown };
   /** Markdown: where to find each value in the service's own settings. */
   setupInstructions: string;
   /**
@@ -49,6 +49,21 @@ export interface IntegrationTemplate {
    * an editor offers for a field (pipelines, calendars, tags) read from the service with this integration.
    */
   options?: Record<string, (ctx: OptionContext) => Promise<OptionChoice[]>>;
+  /** Made by an agency through the API (stored, agency-scoped, editable), not shipped with the build. */
+  custom?: boolean;
+  /**
+   * How an HTTP request authenticates with an integration of this template (the `http` template, custom
+   * templates that declare `auth`): `http.request` takes such integrations and applies what this returns.
+   */
+  httpAuth?(config: Record<string, unknown>): HttpAuthorization;
+}
+
+/** What an HTTP request sends to authenticate with an integration; `baseUrl` bounds where it may be sent. */
+export interface HttpAuthorization {
+  /** Relative URLs resolve against it, and credentials are only sent to URLs under it. */
+  baseUrl?: string;
+  headers: Record<string, string>;
+  query: Record<string, string>;
 }
 
 /** Names of the config fields that are encrypted at rest and never returned. */
