@@ -1,4 +1,4 @@
-import { fetch, Headers, type Dispatcher, type Response } from 'undici';
+import { fetch, Headers, type Dispatcher, type FormData, type Response } from 'undici';
 import { isNodeError, NodeError, RetryableError } from '../contract.js';
 import { outboundDispatcher } from './ssrf.js';
 
@@ -54,11 +54,14 @@ export function checkedHeaders(headers: Record<string, string> | undefined): Rec
   return out;
 }
 
+/** Bodies that can be sent again as they are, as a 307/308 redirect asks. */
+export type OutboundBody = string | Uint8Array | URLSearchParams | FormData;
+
 export interface OutboundRequest {
   url: URL;
   method: string;
   headers: Record<string, string>;
-  body?: string;
+  body?: OutboundBody;
   signal: AbortSignal;
   allowPrivateNetwork: boolean;
   log?(message: string): void;
@@ -78,7 +81,7 @@ function causeChain(err: unknown): unknown[] {
   return chain;
 }
 
-async function send(request: OutboundRequest, url: URL, method: string, headers: Record<string, string>, body: string | undefined): Promise<Response> {
+async function send(request: OutboundRequest, url: URL, method: string, headers: Record<string, string>, body: OutboundBody | undefined): Promise<Response> {
   const dispatcher = request.dispatcher ?? outboundDispatcher(request.allowPrivateNetwork);
   try {
     return await fetch(url, { method, headers, body, signal: request.signal, redirect: 'manual', dispatcher });
