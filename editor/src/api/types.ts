@@ -1,0 +1,164 @@
+// Shapes of the public API (CONTRACT §3–§8) as the editor reads them.
+
+export type Role = 'owner' | 'admin' | 'builder' | 'viewer';
+
+export interface User {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  agencyId: string;
+  subaccountIds?: string[] | null;
+}
+
+export interface Agency {
+  id: string;
+  name: string;
+}
+
+export interface Subaccount {
+  id: string;
+  name: string;
+  timezone?: string;
+}
+
+export interface Me {
+  user: User | null;
+  agency: Agency | null;
+  subaccounts: Subaccount[];
+}
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface NodeType {
+  type: string;
+  category: string;
+  title: string;
+  description: string;
+  configSchema: JsonSchema;
+  uiSchema?: Record<string, unknown>;
+  outputs: string[];
+  dynamicOutputs?: string;
+  trigger?: boolean;
+  integration?: string;
+}
+
+export interface FlowNode {
+  id: string;
+  type: string;
+  name?: string;
+  config?: Record<string, unknown>;
+  position?: { x: number; y: number };
+  retry?: Record<string, unknown>;
+  timeoutMs?: number;
+}
+
+export interface FlowEdge {
+  id?: string;
+  source: string;
+  sourcePort?: string;
+  target: string;
+}
+
+export interface FlowGraph {
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+}
+
+export interface Trigger {
+  nodeId: string;
+  type: string;
+  url?: string;
+  nextRuns?: string[];
+}
+
+export interface Flow {
+  id: string;
+  name: string;
+  description: string | null;
+  version: number;
+  active: boolean;
+  graph: FlowGraph;
+  triggers: Trigger[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ExecutionStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
+export type StepStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
+
+export interface StepError {
+  message: string;
+  code?: string;
+  retryable?: boolean;
+}
+
+export interface Step {
+  nodeId: string;
+  status: StepStatus;
+  attempt: number;
+  output: unknown;
+  error: StepError | null;
+  logs: unknown[];
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface ExecutionSummary {
+  id: string;
+  flowId: string;
+  flowVersion: number;
+  status: ExecutionStatus;
+  trigger: { type: string; nodeId?: string } | null;
+  retryOf?: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  createdAt: string;
+  error: StepError | null;
+}
+
+export interface Execution extends ExecutionSummary {
+  input?: unknown;
+  steps: Step[];
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface ErrorDetail {
+  path?: string;
+  message: string;
+  /** Graph validation names the node or the edge (by index) a problem is about. */
+  nodeId?: string;
+  edge?: number;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: ErrorDetail[] };
+}
+
+/** `execution:event` over Socket.io (CONTRACT §8). */
+export interface ExecutionEvent {
+  type: 'execution.started' | 'step.started' | 'step.succeeded' | 'step.failed' | 'step.skipped' | 'step.waiting' | 'execution.finished';
+  executionId: string;
+  flowId: string;
+  nodeId?: string;
+  status: string;
+  attempt?: number;
+  output?: unknown;
+  error?: StepError | null;
+  at: string;
+}
+
+export interface Approval {
+  id: string;
+  flowId: string;
+  executionId: string;
+  nodeId: string;
+  title: string;
+  description: string | null;
+  status: string;
+  createdAt: string;
+}

@@ -1,0 +1,43 @@
+/** The editor's screens, as URLs a person can bookmark and share. */
+export type Route =
+  | { screen: 'signin' }
+  | { screen: 'register' }
+  | { screen: 'home' }
+  | { screen: 'flows'; sid: string }
+  | { screen: 'flow'; sid: string; fid: string; executionId?: string }
+  | { screen: 'executions'; sid: string };
+
+export function parseRoute(pathname: string, search = ''): Route {
+  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const query = new URLSearchParams(search);
+  if (parts[0] === 'signin') return { screen: 'signin' };
+  if (parts[0] === 'register') return { screen: 'register' };
+  if (parts[0] === 's' && parts[1]) {
+    const sid = parts[1];
+    if (parts[2] === 'flows' && parts[3]) {
+      const executionId = query.get('execution') ?? undefined;
+      return { screen: 'flow', sid, fid: parts[3], ...(executionId ? { executionId } : {}) };
+    }
+    if (parts[2] === 'executions') return { screen: 'executions', sid };
+    return { screen: 'flows', sid };
+  }
+  return { screen: 'home' };
+}
+
+export function formatRoute(route: Route): string {
+  const e = encodeURIComponent;
+  switch (route.screen) {
+    case 'signin':
+      return '/signin';
+    case 'register':
+      return '/register';
+    case 'home':
+      return '/';
+    case 'flows':
+      return `/s/${e(route.sid)}/flows`;
+    case 'executions':
+      return `/s/${e(route.sid)}/executions`;
+    case 'flow':
+      return `/s/${e(route.sid)}/flows/${e(route.fid)}${route.executionId ? `?execution=${e(route.executionId)}` : ''}`;
+  }
+}
