@@ -57,7 +57,8 @@ export function integrationRoutes(api: ApiRoutes, deps: IntegrationDeps): void {
       throw badRequest(`There is no integration template "${templateId}".`, [{ path: '/template', message: `must be one of: ${integrationTemplates.map((t) => t.id).join(', ')}` }]);
     }
     const validate = compile(template.configSchema);
-    if (!validate(structuredClone(config))) throw badRequest('The integration config is invalid.', toDetails(validate.errors, '/config'));
+    // An `if` fails alongside the `then` it selected: the `then`'s own errors name the fields.
+    if (!validate(structuredClone(config))) throw badRequest('The integration config is invalid.', toDetails(validate.errors?.filter((e) => e.keyword !== 'if'), '/config'));
     return template;
   }
 
