@@ -14,3 +14,8 @@ export function setSharedRedis(redis: Redis | undefined): void {
 export function sharedRedis(): Redis | undefined {
   return current;
 }
+
+/** Clears it when this process's runtime closes (only if it is still the one set). */
+export function releaseSharedRedis(redis: Redis): void {
+  if (current === redis) current = undefined;
+}

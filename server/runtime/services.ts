@@ -1,6 +1,7 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { releaseSharedRedis, setSharedRedis } from '../../nodes/lib/shared-redis.js';
 import type { NodeRegistry } from '../../nodes/registry.js';
 import type { Config } from '../config.js';
 import type { Models } from '../db/models/index.js';
@@ -50,6 +51,8 @@ export async function startRuntime(
 
   if (config.executionMode === 'queue') {
     redis = redisConnection(config.redisUrl!);
+    // Node helpers whose state must hold across workers (GoHighLevel's per-location rate limit) use it.
+    setSharedRedis(redis);
     const subscriber = redisConnection(config.redisUrl!);
     const unbridge = await bridgeBus(bus, redis, subscriber, deps.logger);
     dispatcher = new QueueDispatcher(redis, deps.logger);
@@ -63,6 +66,7 @@ export async function startRuntime(
       await dispatcher.close();
       await unbridge();
       subscriber.disconnect();
+      releaseSharedRedis(redis!);
       redis!.disconnect();
     });
   } else {
