@@ -6,6 +6,7 @@ import * as m0004 from './0004-execution-interruptions.js';
 import * as m0005 from './0005-accounts-security.js';
 import * as m0006 from './0006-queued-executions-index.js';
 import * as m0007 from './0007-integration-status.js';
+import * as m0008 from './0008-custom-templates-audit.js';
 import * as m0009 from './0009-ghl-events.js';
 
 type Step = (params: { context: QueryInterface }) => Promise<void>;
@@ -19,5 +20,6 @@ export const migrations: { name: string; up: Step; down: Step }[] = [
   { name: '0005-accounts-security', ...m0005 },
   { name: '0006-queued-executions-index', ...m0006 },
   { name: '0007-integration-status', ...m0007 },
+  { name: '0008-custom-templates-audit', ...m0008 },
   { name: '0009-ghl-events', ...m0009 },
 ];
