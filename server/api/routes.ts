@@ -52,8 +52,9 @@ export class ApiRoutes {
       if (auth !== 'public') {
         await this.ctx.authenticate(req);
         if (!req.principal) throw unauthorized();
-        // Every path id is a UUID: anything else names nothing, and must not reach the database as such.
-        for (const value of Object.values(req.params)) if (!isId(String(value))) throw notFound();
+        // Every path id (`:sid`, `:iid`…) is a UUID: anything else names nothing, and must not reach the
+        // database as such. Other parameters (an option list's `:name`) are words the handler checks.
+        for (const [param, value] of Object.entries(req.params)) if (param.endsWith('id') && !isId(String(value))) throw notFound();
         if (auth === 'subaccount') {
           req.subaccount = await this.ctx.tenancy.subaccount(req.principal, String(req.params.sid), access);
         } else {
