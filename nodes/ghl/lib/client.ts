@@ -34,7 +34,7 @@ const MAX_ANSWER_BYTES = 5 * 1024 * 1024;
 /** The one GoHighLevel API v2 client every `ghl.*` node and the template use. */
 export class GhlClient {
   readonly locationId: string;
-  private readonly base: string;
+  readonly base: string;
   private readonly limiter: GhlRateLimiter;
 
   constructor(private readonly options: GhlClientOptions) {

@@ -1,0 +1,30 @@
+import type { FromSchema } from 'json-schema-to-ts';
+import { defineNode, NodeError } from '../../contract.js';
+import { contactBody, contactFieldProperties, contactOutput, type GhlContact } from '../lib/contacts.js';
+import { contactIdField, integrationIdField, segment, stepClient } from '../lib/node.js';
+
+export const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['integrationId', 'contactId'],
+  properties: { integrationId: integrationIdField, contactId: contactIdField, ...contactFieldProperties },
+} as const;
+type Config = FromSchema<typeof configSchema>;
+
+export default defineNode<Config>({
+  type: 'ghl.contact.update',
+  category: 'GoHighLevel',
+  title: 'Update contact',
+  description: 'Changes the given fields of a contact (others are kept); custom fields by key. Emits {contact, fields}.',
+  integration: 'gohighlevel',
+  configSchema,
+  outputs: ['main', 'error'],
+  async run(ctx) {
+    const { integrationId: _, contactId, ...fields } = ctx.config;
+    const client = stepClient(ctx);
+    const body = await contactBody(client, fields);
+    if (!Object.keys(body).length) throw new NodeError('Nothing to update: give at least one field.', 'ghl_nothing_to_update');
+    const answer = await client.request<{ contact: GhlContact }>({ method: 'PUT', path: `/contacts/${segment(contactId, 'contact id')}`, body, what: 'the contact update' });
+    return { main: await contactOutput(client, answer.contact) };
+  },
+});
