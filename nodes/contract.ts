@@ -74,6 +74,13 @@ export interface IntegrationHandle {
   template: string;
   /** Replaces the stored config (secrets sealed again), e.g. after an OAuth refresh rotated the tokens. */
   save(config: Record<string, unknown>): Promise<void>;
+  /**
+   * Read-modify-write of the stored config, one process at a time across every process on the database:
+   * `change` gets the config as stored once it is this caller's turn (so it sees what another process just
+   * wrote) and returns the config to store, or null to keep it; resolves with the config stored afterwards.
+   * For OAuth refresh tokens, which rotate on every use and must never be spent twice.
+   */
+  update?(change: (stored: Record<string, unknown>) => Promise<Record<string, unknown> | null>): Promise<Record<string, unknown>>;
 }
 
 /** What a waiting step receives when it wakes: the timer fired, or a person decided. */

@@ -26,6 +26,9 @@ import { registerRuntimeMetrics, stepDurations } from './runtime/metrics.js';
 import { WebhookInbox } from './webhooks/inbox.js';
 import { integrationRoutes } from './api/integrations.js';
 import { webhookRoutes } from './webhooks/intake.js';
+import { ghlWebhookRoutes } from './webhooks/gohighlevel/intake.js';
+import { GhlEventProcessor } from './webhooks/gohighlevel/processor.js';
+import { ghlOAuthRoutes } from './api/ghl-oauth.js';
 import { createLoginLimiter } from './auth/login-limiter.js';
 import { createPassport } from './auth/passport.js';
 import { Tenancy } from './auth/tenancy.js';
@@ -99,7 +102,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   webhooks.set('etag', false);
   webhooks.set('trust proxy', 'loopback');
   webhooks.disable('x-powered-by');
-  webhooks.use(webhookLogging(logger), metrics.middleware, requireDecodablePath, noSniff, webhookRoutes(inbox, runtime));
+  const ghlEvents = new GhlEventProcessor({ models, runtime, registry, logger, encryptionKey: config.encryptionKey, apiUrl: config.ghl.apiUrl, allowPrivateNetwork: config.allowPrivateNetwork });
+  const ghlKeys = { ed25519: config.ghl.webhookPublicKey, rsa: config.ghl.webhookRsaPublicKey };
+  // Before `/webhooks/:token`, which would take `gohighlevel` for a token.
+  const ghlWebhooks = ghlWebhookRoutes({ models, keys: ghlKeys, logger, stored: () => ghlEvents.kick() });
+  webhooks.use(webhookLogging(logger), metrics.middleware, requireDecodablePath, noSniff, ghlWebhooks, webhookRoutes(inbox, runtime));
   webhooks.use((req, _res, next) => next(new HttpError(404, 'route_not_found', `There is no ${req.method} ${req.path}.`)));
   app.use((req, res, next) => (WEBHOOK_PATH.test(req.path) ? webhooks(req, res, next) : next()));
   app.use(httpLogging(logger));
@@ -116,6 +123,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   apiKeyRoutes(api, models, bus);
   nodeRoutes(api, registry);
   integrationRoutes(api, { models, encryptionKey: config.encryptionKey, allowPrivateNetwork: config.allowPrivateNetwork, onChanged: () => inbox.forget() });
+  ghlOAuthRoutes(api, { models, encryptionKey: config.encryptionKey, publicUrl: config.publicUrl, allowPrivateNetwork: config.allowPrivateNetwork, ghl: config.ghl, onChanged: () => inbox.forget() });
   flowRoutes(api, { models, registry, runtime, publicUrl: config.publicUrl, encryptionKey: config.encryptionKey, onFlowChanged: () => inbox.forget() });
   executionRoutes(api, models, runtime);
   approvalRoutes(api, models, runtime);
@@ -130,6 +138,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   app.use((req, _res, next) => next(new HttpError(404, 'route_not_found', `There is no ${req.method} ${req.path}.`)));
   app.use(errorMiddleware);
 
+  ghlEvents.start();
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
   const io = attachRealtime(server, { models, tenancy, bus, publicUrl: config.publicUrl, logger });
@@ -157,6 +166,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async close() {
       io.disconnectSockets(true);
       await stopListening(server);
+      await ghlEvents.stop();
       await services.close();
       await sequelize.close();
     },

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './runtime/sandbox/limits.js';
 import { ensurePrivateDir } from './lib/private-files.js';
+import { DEFAULT_GHL_API_URL, DEFAULT_GHL_OAUTH_URL, GHL_OAUTH_SCOPES, type GhlOAuthApp } from './integrations/gohighlevel/oauth-app.js';
+import { GHL_ED25519_PUBLIC_KEY, GHL_RSA_PUBLIC_KEY } from './webhooks/gohighlevel/published-keys.js';
 
 export type ExecutionMode = 'inline' | 'queue';
 
@@ -40,6 +42,17 @@ export interface Config {
   sandbox: SandboxLimits;
   /** When set, `/metrics` requires `Authorization: Bearer <it>`; null leaves it open. */
   metricsToken: string | null;
+  /** GoHighLevel: the API base, the marketplace app (null: OAuth off) and the PEM keys that verify its webhooks. */
+  ghl: GhlSettings;
+}
+
+export interface GhlSettings {
+  apiUrl: string;
+  oauth: GhlOAuthApp | null;
+  /** Ed25519, verifies `x-ghl-signature`. */
+  webhookPublicKey: string;
+  /** RSA, verifies the legacy `x-wh-signature`. */
+  webhookRsaPublicKey: string;
 }
 
 /** A configuration problem a person fixes by changing one environment variable. */
@@ -121,6 +134,35 @@ function metricsToken(env: NodeJS.ProcessEnv): string | null {
   return raw;
 }
 
+/** A PEM public key of the given type (a key pasted with `\\n` for line breaks is read too). */
+function publicKey(env: NodeJS.ProcessEnv, name: string, type: 'ed25519' | 'rsa', fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const pem = raw.replace(/\\n/g, '\n');
+  let actual: string | undefined;
+  try {
+    actual = createPublicKey(pem).asymmetricKeyType;
+  } catch {
+    throw new ConfigError(name, 'is not a PEM public key (-----BEGIN PUBLIC KEY----- …)');
+  }
+  if (actual !== type) throw new ConfigError(name, `must be an ${type} public key, got ${actual ?? 'another kind'}`);
+  return pem;
+}
+
+function ghlSettings(env: NodeJS.ProcessEnv): GhlSettings {
+  const apiUrl = (url(env, 'GHL_API_URL', ['http:', 'https:']) ?? DEFAULT_GHL_API_URL).replace(/\/+$/, '');
+  const authorizeUrl = url(env, 'GHL_OAUTH_URL', ['http:', 'https:']) ?? DEFAULT_GHL_OAUTH_URL;
+  const clientId = env.GHL_CLIENT_ID || '';
+  const clientSecret = env.GHL_CLIENT_SECRET || '';
+  if (!!clientId !== !!clientSecret) throw new ConfigError(clientId ? 'GHL_CLIENT_SECRET' : 'GHL_CLIENT_ID', 'GHL_CLIENT_ID and GHL_CLIENT_SECRET are set together (or neither, which turns GoHighLevel OAuth off)');
+  return {
+    apiUrl,
+    oauth: clientId ? { clientId, clientSecret, authorizeUrl, apiUrl, scopes: GHL_OAUTH_SCOPES } : null,
+    webhookPublicKey: publicKey(env, 'GHL_WEBHOOK_PUBLIC_KEY', 'ed25519', GHL_ED25519_PUBLIC_KEY),
+    webhookRsaPublicKey: publicKey(env, 'GHL_WEBHOOK_RSA_PUBLIC_KEY', 'rsa', GHL_RSA_PUBLIC_KEY),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: (msg: string) => void = console.warn): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const host = env.HOST || '127.0.0.1';
@@ -163,5 +205,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: (msg: str
     executionRetentionDays: integer(env, 'EXECUTION_RETENTION_DAYS', 30, 0, 3650),
     executionRetentionMinutes: integer(env, 'EXECUTION_RETENTION_MINUTES', 0, 0, 525_600),
     metricsToken: metricsToken(env),
+    ghl: ghlSettings(env),
   };
 }

@@ -1,4 +1,5 @@
 import { facebookAds } from './facebook-ads.js';
+import { gohighlevel } from './gohighlevel.js';
 import { googleAnalytics } from './google-analytics.js';
 import { http } from './http.js';
 import { openai } from './openai.js';
@@ -10,6 +11,7 @@ import { webhookSecret } from './webhook-secret.js';
 /** The templates this build ships. Other services' templates arrive with their nodes. */
 export const integrationTemplates: IntegrationTemplate[] = [
   webhookSecret,
+  gohighlevel,
   smtp,
   openai,
   stripe,

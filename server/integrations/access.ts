@@ -2,6 +2,7 @@ import { NodeError, type IntegrationHandle } from '../../nodes/contract.js';
 import type { Models } from '../db/models/index.js';
 import { findTemplate } from '../../schemas/integrations/index.js';
 import { revealConfig, splitConfig } from './vault.js';
+import { updateSerialised } from './serialised-update.js';
 
 /** `lastUsedAt` is written at most this often per integration: it is shown to people, not used to decide. */
 const USED_WRITE_INTERVAL_MS = 60_000;
@@ -38,6 +39,7 @@ export class IntegrationAccess {
         if (!definition) throw new Error(`template ${row.template} is gone`);
         await this.models.Integration.update(splitConfig(definition, config, this.encryptionKey), { where: { id: row.id } });
       },
+      update: (change) => updateSerialised(this.models, this.encryptionKey, row.id, change),
     };
     return { credentials: revealConfig(row, this.encryptionKey), integration: handle };
   }

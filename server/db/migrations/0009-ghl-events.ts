@@ -40,6 +40,9 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     agencyId: ref('agencies'),
     subaccountId: ref('subaccounts'),
     userId: ref('users'),
+    // What the person asked for at the start: the integration's name and, for an agency token, its location.
+    name: { type: DataTypes.STRING(200), allowNull: true },
+    locationId: { type: DataTypes.STRING(100), allowNull: true },
     expiresAt: { type: DataTypes.DATE, allowNull: false },
     ...timestamps(),
   });

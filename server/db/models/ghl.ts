@@ -36,6 +36,8 @@ export interface OAuthStateRow extends Row<OAuthStateRow>, Stamps {
   agencyId: string;
   subaccountId: string;
   userId: string;
+  name: string | null;
+  locationId: string | null;
   expiresAt: Date;
 }
 
@@ -55,7 +57,7 @@ export function defineGhlModels(sequelize: Sequelize) {
   );
   const OAuthState = sequelize.define<OAuthStateRow>(
     'OAuthState',
-    { id: idColumn(), stateHash: STRING, provider: STRING, agencyId: UUID, subaccountId: UUID, userId: UUID, expiresAt: DATE, ...stamps },
+    { id: idColumn(), stateHash: STRING, provider: STRING, agencyId: UUID, subaccountId: UUID, userId: UUID, name: STRING, locationId: STRING, expiresAt: DATE, ...stamps },
     { tableName: 'oauth_states' },
   );
   return { GhlEvent, GhlSnapshot, OAuthState };
