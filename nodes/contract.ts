@@ -50,6 +50,10 @@ export interface NodeContext<Config> {
   config: Config;
   /** `$json`: the parent's output (or, with several parents, an object keyed by parent id). */
   input: unknown;
+  /** `$trigger`: the trigger's output (the code node passes it to the user's code). */
+  trigger?: unknown;
+  /** `$node`: outputs of the finished nodes by id. */
+  nodes?: Record<string, unknown>;
   /** The decrypted config of the integration named by `config.integrationId`, for nodes that declare `integration`. */
   credentials?: Record<string, unknown>;
   /** That integration itself: its id and template, and a way to store a changed config (rotated OAuth tokens). */

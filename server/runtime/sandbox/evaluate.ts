@@ -23,6 +23,8 @@ export interface ContextRequest {
   signal: AbortSignal;
   allowPrivateNetwork: boolean;
   logs: string[];
+  /** What expressions see; the handler gets `$trigger` and `$node` from it. */
+  scope?: ExpressionScope;
 }
 
 /** The handler's view of a step (DESIGN.md, the node contract), wherever the handler runs. */
@@ -30,6 +32,8 @@ export function nodeContext(request: ContextRequest, config: unknown): NodeConte
   return {
     config: config as never,
     input: request.input,
+    trigger: request.scope?.trigger,
+    nodes: request.scope?.node,
     log: (message) => void request.logs.push(String(message).slice(0, 10_000)),
     signal: request.signal,
     execution: request.execution,
