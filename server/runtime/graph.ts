@@ -206,7 +206,10 @@ export function validateGraph(graph: FlowGraph, registry: NodeRegistry, base = '
         details.push({ ...d, message: `node "${node.id}": ${d.path.slice(`${at}/config`.length) || 'config'} ${d.message}`, nodeId: node.id });
       }
     }
-    for (const problem of checkExpressions(config, `${at}/config`)) details.push({ ...problem, message: `node "${node.id}": ${problem.message}`, nodeId: node.id });
+    // Raw fields are never read as templates (JavaScript is full of `{{`), so they are not checked as such.
+    const raw = definition.rawFields ?? [];
+    const templated = raw.length ? Object.fromEntries(Object.entries(config).filter(([key]) => !raw.includes(key))) : config;
+    for (const problem of checkExpressions(templated, `${at}/config`)) details.push({ ...problem, message: `node "${node.id}": ${problem.message}`, nodeId: node.id });
   });
   (graph.edges ?? []).forEach((edge, i) => {
     const at = `${base}/edges/${i}`;
