@@ -79,11 +79,15 @@ export class GhlRateLimiter {
   async observe(location: string, headers: HeaderReader): Promise<void> {
     const max = Number(headers.get('x-ratelimit-max'));
     const intervalMs = Number(headers.get('x-ratelimit-interval-milliseconds'));
-    if (max > 0 && intervalMs > 0) {
-      const known = this.limitsOf(location);
-      if (known.max !== max || known.intervalMs !== intervalMs) this.learned.set(location, { max, intervalMs });
+    const remaining = Number(headers.get('x-ratelimit-remaining') ?? NaN);
+    const known = this.limitsOf(location);
+    if (max > 0 && intervalMs > 0 && (known.max !== max || known.intervalMs !== intervalMs)) {
+      this.learned.set(location, { max, intervalMs });
+      // A new budget starts from what GoHighLevel says is used, not from zero.
+      const used = max - remaining;
+      if (used > 0 && used < max) await this.limiter({ max, intervalMs }).set(location, used, Math.max(1, Math.ceil(intervalMs / 1000)));
     }
-    if (headers.get('x-ratelimit-remaining') === '0') await this.pause(location, this.limitsOf(location).intervalMs);
+    if (remaining === 0) await this.pause(location, this.limitsOf(location).intervalMs);
   }
 
   /** No calls for this location until `ms` have passed (after a 429, or an answer with nothing left). */
