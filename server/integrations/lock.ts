@@ -53,17 +53,19 @@ export class IntegrationLocks {
     return rows.length > 0;
   }
 
+  /** One upsert takes a free or lapsed lock; whoever's name is on the row afterwards holds it. */
   private async take(integrationId: string, owner: string): Promise<boolean> {
     const encode = encoder(this.sequelize);
     const now = new Date();
-    const rows = await this.sequelize.query<{ owner: string }>(
+    // No RETURNING: Sequelize's SQLite driver runs an INSERT without reading rows back.
+    await this.sequelize.query(
       `INSERT INTO "integration_locks" ("integrationId", "owner", "expiresAt") VALUES ($1, $2, $3)
        ON CONFLICT ("integrationId") DO UPDATE SET "owner" = excluded."owner", "expiresAt" = excluded."expiresAt"
-       WHERE "integration_locks"."expiresAt" < $4
-       RETURNING "owner"`,
-      { bind: [integrationId, owner, encode(new Date(now.getTime() + LOCK_TTL_MS), 'date'), encode(now, 'date')], type: QueryTypes.SELECT },
+       WHERE "integration_locks"."expiresAt" < $4`,
+      { bind: [integrationId, owner, encode(new Date(now.getTime() + LOCK_TTL_MS), 'date'), encode(now, 'date')], type: QueryTypes.RAW },
     );
-    return rows.some((row) => row.owner === owner);
+    const rows = await this.sequelize.query<{ owner: string }>(`SELECT "owner" FROM "integration_locks" WHERE "integrationId" = $1`, { bind: [integrationId], type: QueryTypes.SELECT });
+    return rows[0]?.owner === owner;
   }
 
   private async release(integrationId: string, owner: string): Promise<void> {

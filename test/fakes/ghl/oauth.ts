@@ -27,6 +27,8 @@ export class FakeOAuthApp {
   clientSecret = 'fake-ghl-client-secret';
   /** GoHighLevel's access tokens last a day (86399 s). */
   accessTtlSeconds = 86_399;
+  /** How long `/oauth/token` takes to answer (a slow GoHighLevel keeps racing refreshes overlapping). */
+  tokenDelayMs = 0;
   /** What the consent page approves. */
   consent: FakeConsent = { userType: 'Location', locationId: 'loc_demo_1' };
   readonly grants: FakeGrant[] = [];
@@ -155,7 +157,10 @@ export function handleOAuth(req: IncomingMessage, res: ServerResponse, body: str
   const form = new URLSearchParams(body);
   const record = (status: number) => app.grants.push({ path: url.pathname, grantType: form.get('grant_type'), refreshToken: form.get('refresh_token'), status });
   if (req.method === 'GET' && url.pathname === '/oauth/chooselocation') return chooseLocation(url, res, app);
-  if (req.method === 'POST' && url.pathname === '/oauth/token') return tokenEndpoint(req, res, form, state, app, record);
+  if (req.method === 'POST' && url.pathname === '/oauth/token') {
+    setTimeout(() => tokenEndpoint(req, res, form, state, app, record), app.tokenDelayMs);
+    return;
+  }
   if (req.method === 'POST' && url.pathname === '/oauth/locationToken') return locationToken(req, res, form, state, app, record);
   oauthError(res, 404, 'not_found', `Cannot ${req.method} ${url.pathname}`);
 }
