@@ -1,3 +1,4 @@
+import type { HttpAuthorization } from '../schemas/integrations/template.js';
 
 /** A value a port emits; any JSON. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -13,6 +14,8 @@ export interface WaitRequest {
     /** Stored with the waiting step and given back to `resume`. */
     state?: Json;
     approval?: { title: string; description?: string; approvers?: string[] };
+    /** Run another flow of the sub-account as a child execution (`flow.call`); `detach`: do not wait for its end. */
+    call?: { flowId: string; input: Json; detach?: boolean };
   };
 }
 
@@ -72,12 +75,27 @@ export interface NodeContext<Config> {
   allowPrivateNetwork: boolean;
 }
 
+/** What a node is told of a template when it decides whether it takes its integrations. */
+export interface IntegrationTemplateInfo {
+  id: string;
+  /** An agency's own template rather than a built-in one. */
+  custom: boolean;
+  /** The template says how an HTTP request authenticates with its integrations. */
+  authenticatesHttp: boolean;
+}
+
+/** Whether a node takes integrations of a template: the one it names, or one it accepts. */
+export const takesIntegration = (definition: Pick<NodeDefinition<never>, 'integration' | 'acceptsIntegration'>, template: IntegrationTemplateInfo): boolean =>
+  definition.integration === template.id || !!definition.acceptsIntegration?.(template);
+
 /** The integration a step uses, as its handler sees it. */
 export interface IntegrationHandle {
   id: string;
   template: string;
   /** Replaces the stored config (secrets sealed again), e.g. after an OAuth refresh rotated the tokens. */
   save(config: Record<string, unknown>): Promise<void>;
+  /** For templates that say how an HTTP request authenticates (http, custom templates): what to send, and where. */
+  http?: HttpAuthorization;
   /**
    * Read-modify-write of the stored config, one process at a time across every process on the database:
    * `change` gets the config as stored once it is this caller's turn (so it sees what another process just
@@ -87,9 +105,19 @@ export interface IntegrationHandle {
   update?(change: (stored: Record<string, unknown>) => Promise<Record<string, unknown> | null>): Promise<Record<string, unknown>>;
 }
 
+export interface ChildOutcome {
+  executionId?: string;
+  /** `running` while the parent waits for it. */
+  status: 'running' | 'started' | 'succeeded' | 'failed' | 'cancelled';
+  output?: Json;
+  error?: { message: string; code?: string };
+}
+
 /** What a waiting step receives when it wakes: the timer fired, or a person decided. */
 export interface ResumeEvent {
-  kind: 'timer' | 'approval';
+  kind: 'timer' | 'approval' | 'call';
+  /** For `call`: the child execution, and its result once it ended (or `started` when detached). */
+  child?: ChildOutcome;
   decision?: 'approved' | 'rejected';
   comment?: string;
   decidedBy?: string;
@@ -126,6 +154,13 @@ export interface NodeDefinition<Config = unknown> {
    * the flow's sub-account in `integrationId` (checked at save), and `ctx.credentials` holds its config.
    */
   integration?: string;
+  /** The node runs without an integration too: with no `integrationId` it gets no credentials. */
+  integrationOptional?: boolean;
+  /**
+   * Integrations of other templates the node also takes, e.g. `http.request` takes every template that
+   * says how an HTTP request authenticates (custom templates); `integration` stays the one it names.
+   */
+  acceptsIntegration?(template: IntegrationTemplateInfo): boolean;
   /** The node may park the execution (delay, approval): not allowed inside a loop's branch. */
   waits?: boolean;
   /** Deterministic and side-effect free: the engine may run it without a commit of its own. */
