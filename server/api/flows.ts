@@ -1,15 +1,20 @@
 import type { Request } from 'express';
 import { Op } from 'sequelize';
+import { takesIntegration } from '../../nodes/contract.js';
 import type { NodeRegistry } from '../../nodes/registry.js';
 import { flowDocumentSchema, flowUpdateSchema, runFlowSchema, type FlowDocument, type FlowGraph, type FlowUpdate } from '../../schemas/flow.js';
 import type { Models } from '../db/models/index.js';
 import type { FlowRow, TriggerRow } from '../db/models/runtime.js';
 import { backlogFull, badRequest, notFound, type ErrorDetail } from '../lib/errors.js';
 import { maskGraph, sealGraph } from '../integrations/node-secrets.js';
+import type { TemplateCatalog } from '../integrations/catalog.js';
+import type { IntegrationNeeds } from '../integrations/access.js';
+import { changedFields, type AuditLog } from '../audit/log.js';
+import { isId } from '../db/columns.js';
 import { assertValidGraph, normaliseGraph, syncTriggers } from '../runtime/flows.js';
 import { nextRuns } from '../../nodes/triggers/schedule/handler.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { presentExecutionWithUsage } from './token-usage.js';
+import { presentExecution } from './present-runtime.js';
 import { iso } from './present.js';
 import { paginate, pageParams, pagingQuery } from './pagination.js';
 import type { ApiRoutes } from './routes.js';
@@ -21,12 +26,16 @@ export interface FlowDeps {
   publicUrl: string;
   /** Seals the secret fields of node configs (CONTRACT §4's rule, applied to nodes). */
   encryptionKey: Buffer;
+  /** Built-in and custom templates, to check the integrations a graph names. */
+  templates: TemplateCatalog;
+  audit: AuditLog;
   /** Called after a flow's graph, state or existence changed (webhook intake drops its cache). */
   onFlowChanged?(): void;
 }
 
 export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
-  const { models, registry, runtime, encryptionKey } = deps;
+  const { models, registry, runtime, encryptionKey, audit } = deps;
+  const flowTarget = (flow: FlowRow) => ({ type: 'flow', id: flow.id, name: flow.name });
   /** Graphs are stored with their secrets sealed and answered with them masked. */
   const shown = (graph: FlowGraph) => maskGraph(graph, registry);
   const base = '/api/subaccounts/:sid/flows';
@@ -94,23 +103,28 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
   }
 
   /**
-   * Every integration a flow names must belong to this sub-account and be of the template its node takes:
-   * a webhook's signing secret (webhook-secret), and `integrationId` of nodes that declare an integration.
+   * Every integration a flow names must belong to this sub-account and be of a template its node takes:
+   * a webhook's signing secret (webhook-secret), and `integrationId` of nodes that declare an integration
+   * (the template they name, or one they accept, such as custom templates for http.request).
    */
   async function assertIntegrations(req: Request, graph: FlowGraph): Promise<void> {
     const details: ErrorDetail[] = [];
+    const templateOf = deps.templates.finder(req.principal!.agencyId);
     for (const [i, node] of graph.nodes.entries()) {
       const config = (node.config ?? {}) as { integrationId?: unknown; signature?: { integrationId?: unknown } };
-      const template = registry.get(node.type)?.integration;
+      const definition = registry.get(node.type);
       const named =
         node.type === 'trigger.webhook'
-          ? { id: config.signature?.integrationId, template: 'webhook-secret', path: 'config/signature/integrationId' }
-          : template
-            ? { id: config.integrationId, template, path: 'config/integrationId' }
+          ? { id: config.signature?.integrationId, needs: { integration: 'webhook-secret' } as IntegrationNeeds, optional: true, path: 'config/signature/integrationId' }
+          : definition?.integration
+            ? { id: config.integrationId, needs: definition, optional: !!definition.integrationOptional, path: 'config/integrationId' }
             : undefined;
-      if (!named || (named.id === undefined && node.type === 'trigger.webhook')) continue;
-      const found = typeof named.id === 'string' && (await models.Integration.findOne({ where: { id: named.id, subaccountId: req.subaccount!.id, template: named.template } }));
-      if (!found) details.push({ path: `/graph/nodes/${i}/${named.path}`, message: `node "${node.id}": no ${named.template} integration with this id in this sub-account` });
+      if (!named || (named.id === undefined && named.optional)) continue;
+      const row = isId(named.id) ? await models.Integration.findOne({ where: { id: named.id, subaccountId: req.subaccount!.id } }) : null;
+      const template = row ? await templateOf(row.template) : undefined;
+      if (row && takesIntegration(named.needs, { id: row.template, custom: !!template?.custom, authenticatesHttp: !!template?.httpAuth })) continue;
+      const kind = named.needs.acceptsIntegration ? `${named.needs.integration} (or custom-template)` : named.needs.integration;
+      details.push({ path: `/graph/nodes/${i}/${named.path}`, message: `node "${node.id}": no ${kind} integration with this id in this sub-account`, nodeId: node.id });
     }
     if (details.length) throw badRequest(details[0].message, details, 'invalid_graph');
   }
@@ -139,6 +153,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
       await syncTriggers(models, flow, graph, registry, transaction);
       return flow;
     });
+    await audit.record(req.principal!, { action: 'flow.created', target: flowTarget(flow), subaccountId: flow.subaccountId, fields: ['name', 'graph', ...(doc.description ? ['description'] : []), ...(doc.errorFlowId ? ['errorFlowId'] : [])] });
     return present(flow);
   }
 
@@ -166,6 +181,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
       await assertIntegrations(req, graph);
     }
     if (body.errorFlowId !== undefined) await assertErrorFlow(req, body.errorFlowId, flow.id);
+    const before = { name: flow.name, description: flow.description, errorFlowId: flow.errorFlowId, version: flow.version };
     await models.Flow.sequelize!.transaction(async (transaction) => {
       const current = await models.FlowVersion.findOne({ where: { flowId: flow.id, version: flow.version }, transaction });
       // A secret sent back masked keeps the current version's value; an unchanged one keeps its seal.
@@ -185,6 +201,9 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
       if (changed) await syncTriggers(models, flow, sealed, registry, transaction);
     });
     deps.onFlowChanged?.();
+    // A new version is a changed graph; the other fields count when their value changed.
+    const fields = changedFields(before, { name: flow.name, description: flow.description, errorFlowId: flow.errorFlowId, version: flow.version }).map((f) => (f === 'version' ? 'graph' : f));
+    if (fields.length) await audit.record(req.principal!, { action: 'flow.saved', target: flowTarget(flow), subaccountId: flow.subaccountId, fields });
     return present(flow);
   });
 
@@ -192,6 +211,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
     const flow = await findFlow(req);
     await flow.destroy();
     changed();
+    await audit.record(req.principal!, { action: 'flow.deleted', target: flowTarget(flow), subaccountId: flow.subaccountId });
   });
 
   api.add({ method: 'get', path: `${base}/:fid/versions`, summary: 'List a flow’s immutable versions', tag: 'flows' }, async (req) => {
@@ -209,6 +229,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
         await syncTriggers(models, flow, version!.graph, registry, transaction);
       });
       changed();
+      await audit.record(req.principal!, { action: active ? 'flow.activated' : 'flow.deactivated', target: flowTarget(flow), subaccountId: flow.subaccountId, fields: ['active'] });
       return present(flow);
     });
   }
@@ -244,7 +265,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
       if (req.query.wait !== 'true') return { executionId: execution.id };
       const finished = await runtime.waitFor(execution.id, 30_000);
       if (!finished) return { executionId: execution.id };
-      res.status(200).json(await presentExecutionWithUsage(models, finished));
+      res.status(200).json(await presentExecution(models, finished));
       return undefined;
     },
   );

@@ -2,8 +2,10 @@ import type { Request } from 'express';
 import type { Models } from '../db/models/index.js';
 import type { IntegrationRow } from '../db/models/runtime.js';
 import { badRequest, notFound } from '../lib/errors.js';
-import { compile, toDetails } from '../lib/validation.js';
-import { findTemplate, integrationTemplates } from '../../schemas/integrations/index.js';
+import { toDetails } from '../lib/validation.js';
+import { integrationTemplates } from '../../schemas/integrations/index.js';
+import { changedFields, type AuditLog } from '../audit/log.js';
+import { validatorOf, type Template, type TemplateCatalog } from '../integrations/catalog.js';
 import { maskedConfig, revealConfig, splitConfig, MASK } from '../integrations/vault.js';
 import { testIntegration } from '../integrations/test-connection.js';
 import { OptionLoaders } from '../integrations/options.js';
@@ -29,16 +31,25 @@ export interface IntegrationDeps {
   models: Models;
   encryptionKey: Buffer;
   allowPrivateNetwork: boolean;
+  /** Built-in templates and each agency's custom ones. */
+  templates: TemplateCatalog;
+  audit: AuditLog;
   /** Called after an integration changed (webhook intake drops cached secrets). */
   onChanged?(): void;
 }
 
+/** The templates as the API lists them: without their handlers; an agency's own marked `custom`. */
+export function presentTemplate(template: Template) {
+  const { test: _test, httpAuth: _httpAuth, validate: _validate, ...shown } = template;
+  return shown;
+}
+
 export function integrationRoutes(api: ApiRoutes, deps: IntegrationDeps): void {
-  const { models, encryptionKey } = deps;
+  const { models, encryptionKey, templates, audit } = deps;
   const base = '/api/subaccounts/:sid/integrations';
   const options = new OptionLoaders({ encryptionKey, allowPrivateNetwork: deps.allowPrivateNetwork });
 
-  const present = (row: IntegrationRow) => ({
+  const present = (row: IntegrationRow, template: Template | undefined) => ({
     id: row.id,
     name: row.name,
     template: row.template,
@@ -46,19 +57,25 @@ export function integrationRoutes(api: ApiRoutes, deps: IntegrationDeps): void {
     lastError: row.lastError ?? null,
     lastTestedAt: row.lastTestedAt ? iso(row.lastTestedAt) : null,
     lastUsedAt: row.lastUsedAt ? iso(row.lastUsedAt) : null,
-    config: maskedConfig(findTemplate(row.template), row),
+    config: maskedConfig(template, row),
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   });
 
-  function validConfig(templateId: string, config: Record<string, unknown>) {
-    const template = findTemplate(templateId);
-    if (!template) {
-      throw badRequest(`There is no integration template "${templateId}".`, [{ path: '/template', message: `must be one of: ${integrationTemplates.map((t) => t.id).join(', ')}` }]);
-    }
-    const validate = compile(template.configSchema);
+  const presentOne = async (row: IntegrationRow) => present(row, await templates.find(row.agencyId, row.template));
+
+  function assertValidConfig(template: Template, config: Record<string, unknown>): void {
+    const validate = validatorOf(template);
     // An `if` fails alongside the `then` it selected: the `then`'s own errors name the fields.
     if (!validate(structuredClone(config))) throw badRequest('The integration config is invalid.', toDetails(validate.errors?.filter((e) => e.keyword !== 'if'), '/config'));
+  }
+
+  async function templateFor(req: Request, id: string): Promise<Template> {
+    const template = await templates.find(req.principal!.agencyId, id);
+    if (!template) {
+      const names = integrationTemplates.map((t) => t.id).join(', ');
+      throw badRequest(`There is no integration template "${id}".`, [{ path: '/template', message: `must be one of: ${names}, or the id of one of your custom templates` }]);
+    }
     return template;
   }
 
@@ -68,13 +85,16 @@ export function integrationRoutes(api: ApiRoutes, deps: IntegrationDeps): void {
     return row;
   }
 
-  api.add({ method: 'get', path: '/api/integration-templates', summary: 'The integration templates, with their config schemas', tag: 'integrations', auth: 'agency' }, () =>
-    integrationTemplates.map(({ test: _test, ...template }) => template),
+  const target = (row: IntegrationRow) => ({ type: 'integration', id: row.id, name: row.name });
+
+  api.add({ method: 'get', path: '/api/integration-templates', summary: 'The integration templates, with their config schemas (your agency’s own marked custom)', tag: 'integrations', auth: 'agency' }, async (req) =>
+    (await templates.list(req.principal!.agencyId)).map(presentTemplate),
   );
 
   api.add({ method: 'post', path: base, summary: 'Connect an integration (secrets are encrypted and never returned)', tag: 'integrations', body: createBody, status: 201 }, async (req) => {
     const body = req.body as { template: string; name: string; config: Record<string, unknown> };
-    const template = validConfig(body.template, body.config);
+    const template = await templateFor(req, body.template);
+    assertValidConfig(template, body.config);
     const row = await models.Integration.create({
       agencyId: req.principal!.agencyId,
       subaccountId: req.subaccount!.id,
@@ -83,34 +103,44 @@ export function integrationRoutes(api: ApiRoutes, deps: IntegrationDeps): void {
       status: 'pending',
       ...splitConfig(template, body.config, encryptionKey),
     });
-    return present(row);
+    await audit.record(req.principal!, { action: 'integration.created', target: target(row), subaccountId: row.subaccountId, fields: ['name', ...Object.keys(body.config).sort()] });
+    return present(row, template);
   });
 
-  api.add({ method: 'get', path: base, summary: 'List integrations', tag: 'integrations', query: pagingQuery }, (req) =>
-    paginate(models.Integration, { subaccountId: req.subaccount!.id }, pageParams(req.query), present),
-  );
+  api.add({ method: 'get', path: base, summary: 'List integrations', tag: 'integrations', query: pagingQuery }, async (req) => {
+    const page = await paginate(models.Integration, { subaccountId: req.subaccount!.id }, pageParams(req.query), (row) => row);
+    const templateOf = templates.finder(req.principal!.agencyId);
+    return { items: await Promise.all(page.items.map(async (row) => present(row, await templateOf(row.template)))), nextCursor: page.nextCursor };
+  });
 
-  api.add({ method: 'get', path: `${base}/:iid`, summary: 'Get an integration (secrets masked)', tag: 'integrations' }, async (req) => present(await find(req)));
+  api.add({ method: 'get', path: `${base}/:iid`, summary: 'Get an integration (secrets masked)', tag: 'integrations' }, async (req) => presentOne(await find(req)));
 
   api.add({ method: 'patch', path: `${base}/:iid`, summary: `Rename or reconfigure; a secret sent back as "${MASK}" keeps its stored value`, tag: 'integrations', body: updateBody }, async (req) => {
     const row = await find(req);
     const body = req.body as { name?: string; config?: Record<string, unknown> };
     const update: Partial<IntegrationRow> = body.name ? { name: body.name } : {};
+    const fields = body.name !== undefined && body.name !== row.name ? ['name'] : [];
+    const template = await templates.find(row.agencyId, row.template);
     if (body.config) {
+      if (!template) throw badRequest(`The template "${row.template}" of this integration no longer exists; connect the service again.`, [{ path: '/config', message: 'no template to validate against' }]);
       const previous = revealConfig(row, encryptionKey);
       const merged = Object.fromEntries(Object.entries(body.config).map(([k, v]) => [k, v === MASK && k in previous ? previous[k] : v]));
-      const template = validConfig(row.template, merged);
+      assertValidConfig(template, merged);
       Object.assign(update, splitConfig(template, merged, encryptionKey), { status: 'pending', lastError: null });
+      fields.push(...changedFields(previous, merged).map((f) => `config.${f}`));
     }
     await row.update(update);
     options.forget(row.id);
     deps.onChanged?.();
-    return present(row);
+    if (fields.length) await audit.record(req.principal!, { action: 'integration.updated', target: target(row), subaccountId: row.subaccountId, fields });
+    return present(row, template);
   });
 
   api.add({ method: 'delete', path: `${base}/:iid`, summary: 'Delete an integration', tag: 'integrations', status: 204 }, async (req) => {
-    await (await find(req)).destroy();
+    const row = await find(req);
+    await row.destroy();
     deps.onChanged?.();
+    await audit.record(req.principal!, { action: 'integration.deleted', target: target(row), subaccountId: row.subaccountId });
   });
 
   api.add({ method: 'get', path: `${base}/:iid/options/:name`, summary: 'Choices for an editor field, read from the service with this integration (cached briefly)', tag: 'integrations' }, async (req) => {
@@ -121,9 +151,10 @@ export function integrationRoutes(api: ApiRoutes, deps: IntegrationDeps): void {
 
   api.add({ method: 'post', path: `${base}/:iid/test`, summary: 'Check the integration works with a real call to the service', tag: 'integrations' }, async (req) => {
     const row = await find(req);
-    const result = await testIntegration(row, { encryptionKey, allowPrivateNetwork: deps.allowPrivateNetwork });
+    const result = await testIntegration(row, await templates.find(row.agencyId, row.template), { encryptionKey, allowPrivateNetwork: deps.allowPrivateNetwork });
     await row.update({ status: result.ok ? 'active' : 'error', lastError: result.ok ? null : result.message, lastTestedAt: new Date() });
     deps.onChanged?.();
+    await audit.record(req.principal!, { action: 'integration.tested', target: target(row), subaccountId: row.subaccountId, fields: ['status'] });
     return result;
   });
 }

@@ -15,6 +15,8 @@ export function nodeCatalog(registry: NodeRegistry) {
     ...(typeof d.outputs === 'function' ? { dynamicOutputs: d.outputsDescription ?? 'Ports follow the config.' } : {}),
     ...(d.trigger ? { trigger: true } : {}),
     ...(d.integration ? { integration: d.integration } : {}),
+    ...(d.integrationOptional ? { integrationOptional: true } : {}),
+    ...(d.acceptsIntegration ? { acceptsCustomTemplates: true } : {}),
   }));
 }
 

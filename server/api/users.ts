@@ -10,6 +10,7 @@ import { createUserBody, updateUserBody, type CreateUserBody, type UpdateUserBod
 import { paginate, pageParams, pagingQuery } from './pagination.js';
 import { presentUser } from './present.js';
 import type { ApiRoutes } from './routes.js';
+import type { AuditLog } from '../audit/log.js';
 
 const wide = (role: Role) => role === 'owner' || role === 'admin';
 
@@ -24,7 +25,7 @@ function assertMayManage(actor: Principal, target: UserRow, newRole?: Role): voi
   if (newRole === 'owner') throw forbidden('Only an owner can make someone an owner.');
 }
 
-export function userRoutes(api: ApiRoutes, models: Models, bus: EventBus): void {
+export function userRoutes(api: ApiRoutes, models: Models, bus: EventBus, audit: AuditLog): void {
   const sequelize = models.User.sequelize!;
 
   /** 400 naming each listed sub-account that is not the agency's. */
@@ -71,6 +72,7 @@ export function userRoutes(api: ApiRoutes, models: Models, bus: EventBus): void 
         await models.Member.bulkCreate(subaccountIds.map((subaccountId) => ({ userId: user.id, subaccountId })), { transaction });
         return user;
       });
+      await audit.record(principal, { action: 'user.created', target: { type: 'user', id: user.id, name: user.email }, fields: ['email', 'role', ...(body.name ? ['name'] : []), ...(subaccountIds.length ? ['subaccountIds'] : [])] });
       return presentUser(user, subaccountIds);
     },
   );
@@ -101,8 +103,12 @@ export function userRoutes(api: ApiRoutes, models: Models, bus: EventBus): void 
       const principal = req.principal!;
       const body = req.body as UpdateUserBody;
       if (body.subaccountIds) await assertSubaccounts(principal.agencyId, body.subaccountIds);
+      const fields: string[] = [];
       const { user, subaccountIds } = await sequelize.transaction(async (transaction) => {
         const user = await lockedUser(principal.agencyId, String(req.params.uid), transaction);
+        const before = (await models.Member.findAll({ where: { userId: user.id }, attributes: ['subaccountId'], transaction })).map((m) => m.subaccountId).sort();
+        if (body.role && body.role !== user.role) fields.push('role');
+        if (body.subaccountIds && JSON.stringify([...new Set(body.subaccountIds)].sort()) !== JSON.stringify(before)) fields.push('subaccountIds');
         assertMayManage(principal, user, body.role);
         if (user.role === 'owner' && body.role && body.role !== 'owner') await assertAnotherOwner(user, transaction);
         if (body.role && body.role !== user.role) await user.update({ role: body.role }, { transaction });
@@ -115,6 +121,7 @@ export function userRoutes(api: ApiRoutes, models: Models, bus: EventBus): void 
       });
       // Their open sockets (and their API keys' sockets) check again what they may still see.
       bus.control({ type: 'access', reason: 'changed', userIds: [user.id] });
+      if (fields.length) await audit.record(principal, { action: 'user.updated', target: { type: 'user', id: user.id, name: user.email }, fields });
       return presentUser(user, wide(user.role) ? null : subaccountIds);
     },
   );
@@ -131,7 +138,7 @@ export function userRoutes(api: ApiRoutes, models: Models, bus: EventBus): void 
     },
     async (req) => {
       const principal = req.principal!;
-      const userId = await sequelize.transaction(async (transaction) => {
+      const removed = await sequelize.transaction(async (transaction) => {
         const user = await lockedUser(principal.agencyId, String(req.params.uid), transaction);
         assertMayManage(principal, user);
         if (user.role === 'owner') await assertAnotherOwner(user, transaction);
@@ -139,9 +146,10 @@ export function userRoutes(api: ApiRoutes, models: Models, bus: EventBus): void 
         // memberships go with the user (foreign keys cascade).
         await models.ApiKey.update({ revokedAt: new Date() }, { where: { createdById: user.id, revokedAt: null }, transaction });
         await user.destroy({ transaction });
-        return user.id;
+        return user;
       });
-      bus.control({ type: 'access', reason: 'revoked', userIds: [userId] });
+      bus.control({ type: 'access', reason: 'revoked', userIds: [removed.id] });
+      await audit.record(principal, { action: 'user.deleted', target: { type: 'user', id: removed.id, name: removed.email } });
     },
   );
 }

@@ -25,7 +25,8 @@ export function revealConfig(row: IntegrationRow, key: Buffer): Record<string, u
 /** The config as the API shows it: every stored secret as "********". */
 export function maskedConfig(template: IntegrationTemplate | undefined, row: IntegrationRow): Record<string, unknown> {
   const masked: Record<string, unknown> = { ...row.config };
-  for (const name of template ? secretFields(template) : []) if (row.secrets) masked[name] = MASK;
+  // A field a changed template now calls secret may still sit in clear in an older row: masked too.
+  for (const name of template ? secretFields(template) : []) if (row.secrets || name in masked) masked[name] = MASK;
   return masked;
 }
 

@@ -12,7 +12,6 @@ import type { Sandbox } from './sandbox/sandbox.js';
 import { compileFlow, type CompiledFlow } from './graph.js';
 import type { WebhookResponse } from '../../nodes/contract.js';
 import { IntegrationAccess } from '../integrations/access.js';
-import { ChildFlows } from './child-flows.js';
 import { revealGraph } from '../integrations/node-secrets.js';
 import type { StepObserver } from './step-runner.js';
 import { ExecutionStore, type StepState } from './store.js';
@@ -60,9 +59,6 @@ export interface StartRequest {
   /** Steps copied from an earlier execution (retry): their outputs are reused, not recomputed. */
   steps?: StepState[];
   version?: number;
-  /** The whole trigger record, when it says more than type and node (a child of `flow.call`). */
-  trigger?: ExecutionRow['trigger'];
-  parentExecutionId?: string;
 }
 
 /** The flow engine's front door: start, cancel, retry, decide, wait; recovery of abandoned executions. */
@@ -75,16 +71,7 @@ export class Runtime {
   private sweeping?: Promise<void>;
   private waiters = 0;
 
-  private readonly children: ChildFlows;
-
   constructor(private readonly options: RuntimeOptions) {
-    this.children = new ChildFlows({
-      models: options.models,
-      loadFlow: (flowId, version) => this.loadFlow(flowId, version),
-      create: (request, transaction) => this.create(request, transaction),
-      dispatch: (executionId) => this.dispatch(executionId),
-      lastOutput: (executionId) => this.lastOutput(executionId),
-    });
     this.store = new ExecutionStore(options.models, `${process.pid}:${randomUUID().slice(0, 8)}`, options.leaseMs ?? 30_000);
     this.executor = new Executor({
       store: this.store,
@@ -93,15 +80,8 @@ export class Runtime {
       allowPrivateNetwork: options.allowPrivateNetwork ?? false,
       sandbox: options.sandbox,
       loadFlow: (flowId, version) => this.loadFlow(flowId, version),
-      onWaiting: async (execution, step) => {
-        await this.openApproval(execution, step);
-        await this.children.open(execution, step);
-      },
-      onParked: (execution) => this.children.parked(execution),
-      onFinished: async (execution, status, error) => {
-        await this.children.finished(execution, status, error);
-        await this.startErrorFlow(execution, status, error);
-      },
+      onWaiting: (execution, step) => this.openApproval(execution, step),
+      onFinished: (execution, status, error) => this.startErrorFlow(execution, status, error),
       observeStep: options.observeStep,
       integrations: new IntegrationAccess(options.models, options.encryptionKey),
     });
@@ -141,8 +121,7 @@ export class Runtime {
         subaccountId: request.flow.subaccountId,
         flowVersion: request.version ?? request.flow.version,
         status: 'queued',
-        trigger: request.trigger ?? { type: request.triggerType, nodeId: request.triggerNodeId },
-        parentExecutionId: request.parentExecutionId ?? null,
+        trigger: { type: request.triggerType, nodeId: request.triggerNodeId },
         input: request.input ?? null,
         error: null,
         retryOf: request.retryOf ?? null,

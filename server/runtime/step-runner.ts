@@ -132,7 +132,7 @@ async function attemptStep(request: StepRequest, attempt: number, logs: string[]
   const ctx = nodeContext({ ...task, signal, allowPrivateNetwork: request.allowPrivateNetwork, logs }, config);
   if (definition.integration) {
     if (!request.integrations) throw new NodeError('Integrations are not available to this process.', 'integration_missing');
-    Object.assign(ctx, await request.integrations.open(request.execution.subaccountId, integrationIdOf(node), definition.integration));
+    Object.assign(ctx, await request.integrations.open(request.execution.subaccountId, integrationIdOf(node), definition));
   }
   if (request.resume) return definition.resume ? definition.resume(ctx, request.resume) : { main: request.input };
   return definition.run(ctx);

@@ -1,4 +1,6 @@
 import { defineNode, NodeError } from '../../contract.js';
+import { isUnder, resolveUnder } from '../../../schemas/integrations/http-auth.js';
+import type { HttpAuthorization } from '../../../schemas/integrations/template.js';
 import { checkedHeaders, redactUrl, type OutboundBody } from '../../lib/outbound.js';
 import { requestBody } from './body.js';
 import { exchange } from './exchange.js';
@@ -7,12 +9,26 @@ import { configSchema, type Config } from './schema.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-function requestUrl(config: Config): URL {
+/**
+ * The integration's credentials on a request URL: its query key added, and refused for a URL outside its
+ * base URL, so a flow cannot send an agency's credentials to another host.
+ */
+function authorizedUrl(url: URL, auth: HttpAuthorization): URL {
+  if (auth.baseUrl && !isUnder(url, auth.baseUrl)) {
+    throw new NodeError(`The URL ${redactUrl(url)} is not under the integration's base URL ${redactUrl(auth.baseUrl)}: its credentials are only sent there.`, 'outside_integration');
+  }
+  const authorized = new URL(url);
+  for (const [name, value] of Object.entries(auth.query)) authorized.searchParams.set(name, value);
+  return authorized;
+}
+
+function requestUrl(config: Config, baseUrl: string | undefined): URL {
   let url: URL;
   try {
-    url = new URL(config.url);
+    url = baseUrl && config.url.startsWith('/') ? resolveUnder(baseUrl, config.url) : new URL(config.url);
   } catch {
-    throw new NodeError(`The URL ${redactUrl(config.url)} is not a valid absolute URL.`, 'invalid_url');
+    const hint = config.url.startsWith('/') ? ' A path needs an integration with a base URL.' : '';
+    throw new NodeError(`The URL ${redactUrl(config.url)} is not a valid absolute URL.${hint}`, 'invalid_url');
   }
   for (const [k, v] of Object.entries(config.query ?? {})) url.searchParams.set(k, String(v));
   return url;
@@ -29,15 +45,21 @@ export default defineNode<Config>({
     'Credentials go in headers, not in the URL. Loopback, private, reserved and metadata addresses are refused, on every redirect too, unless ALLOW_PRIVATE_NETWORK=true.',
   configSchema,
   outputs: ['main', 'error'],
-  async run({ config, signal, allowPrivateNetwork, log }) {
+  integration: 'http',
+  integrationOptional: true,
+  // Custom templates that say how a request authenticates work here too.
+  acceptsIntegration: (template) => template.authenticatesHttp,
+  async run({ config, signal, allowPrivateNetwork, log, integration }) {
     const method = config.method ?? 'GET';
-    const headers = checkedHeaders(config.headers);
+    const auth = integration?.http;
+    const headers = { ...checkedHeaders(config.headers), ...(auth ? checkedHeaders(auth.headers) : {}) };
     let body: OutboundBody | undefined;
     if (config.body !== undefined && method !== 'GET' && method !== 'HEAD') body = requestBody(config.bodyType, config.body, headers, log);
-    const url = requestUrl(config);
+    const url = requestUrl(config, auth?.baseUrl);
+    if (auth) authorizedUrl(url, auth);
     const send = (target: URL) =>
       exchange({
-        url: target,
+        url: auth ? authorizedUrl(target, auth) : target,
         method,
         headers,
         body,

@@ -6,7 +6,18 @@ export const configSchema = {
   required: ['url'],
   properties: {
     method: { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'], default: 'GET' },
-    url: { type: 'string', format: 'uri', maxLength: 4000 },
+    url: {
+      type: 'string',
+      maxLength: 4000,
+      anyOf: [{ format: 'uri' }, { pattern: '^/' }],
+      description: 'An absolute URL, or with an integration that has a base URL, a path under it (e.g. /customers).',
+    },
+    integrationId: {
+      type: 'string',
+      description:
+        'An integration of the http template, or of a custom template that says how to authenticate: its credentials are sent (bearer, basic, header or query key), ' +
+        'and only to URLs under its base URL when it has one.',
+    },
     headers: { type: 'object', additionalProperties: { type: 'string' } },
     query: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
     bodyType: {

@@ -60,8 +60,7 @@ export interface ExecutionRow extends Row<ExecutionRow>, Stamps {
   subaccountId: string;
   flowVersion: number;
   status: ExecutionStatus;
-  /** How it started; a child of `flow.call` also names its parent execution and the calling node. */
-  trigger: { type: string; nodeId: string; parentExecutionId?: string; parentNodeId?: string };
+  trigger: { type: string; nodeId: string };
   input: unknown;
   error: StepError | null;
   retryOf: string | null;
