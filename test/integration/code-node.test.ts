@@ -90,10 +90,10 @@ for (const kind of databaseKinds) {
       const spun = await runAndWait(ws, flow.id);
       expect(stepOf(spun, 'spin').error).to.deep.include({ code: 'time_limit_exceeded', retryable: false });
       expect(stepOf(spun, 'spin').error!.message).to.include('time limit of 100 ms');
-      const hungry = await createFlow(ws, chain(code('eat', 'const a = []; for (;;) a.push(new Array(1e5).fill(1));', { memoryMb: 16 })));
+      const hungry = await createFlow(ws, chain(code('eat', 'const a = []; for (;;) a.push(new Array(1e5).fill(1));', { memoryMb: 8 })));
       const ate = await runAndWait(ws, hungry.id);
       expect(stepOf(ate, 'eat').error).to.deep.include({ code: 'memory_limit_exceeded' });
-      expect(stepOf(ate, 'eat').error!.message).to.include('memory limit of 16 MB');
+      expect(stepOf(ate, 'eat').error!.message).to.include('memory limit of 8 MB');
       const greedy = await createFlow(ws, chain(code('big', 'return 1', { timeLimitMs: 60_000 })));
       const refused = await runAndWait(ws, greedy.id);
       expect(stepOf(refused, 'big').error).to.deep.include({ code: 'limit_above_ceiling' });

@@ -116,7 +116,8 @@ describe('code.javascript sandbox (isolated-vm)', function () {
     });
 
     it('stops code over its memory limit, names it, and the next call gets a new isolate', async () => {
-      const small = { memoryMb: 16 };
+      // A generous time limit: on a loaded machine the memory limit must still be what stops it.
+      const small = { memoryMb: 16, timeLimitMs: 30_000 };
       const before = pool.stats().created;
       const error = await failure('const hoard = []; for (;;) hoard.push(new Array(100000).fill(Math.random()));', { limits: small });
       expect(error.code).to.equal('memory_limit_exceeded');
@@ -191,9 +192,9 @@ describe('code.javascript sandbox (isolated-vm)', function () {
     it('refuses huge strings and deep values', async () => {
       expect((await failure('return "x".repeat(5e6)')).code).to.equal('output_too_large');
       expect((await failure('let s = "x"; for (;;) s = s + s;')).code).to.equal('script_error');
-      expect((await failure('const a = []; for (let i = 0; ; i++) a.push("x".repeat(1 << 20) + i);', { limits: { memoryMb: 16 } })).code).to.equal('memory_limit_exceeded');
+      expect((await failure('const a = []; for (let i = 0; ; i++) a.push("x".repeat(1 << 20) + i);', { limits: { memoryMb: 16, timeLimitMs: 30_000 } })).code).to.equal('memory_limit_exceeded');
       expect((await failure('let o = {}; for (let i = 0; i < 1000; i++) o = { o }; return o;')).message).to.match(/nested deeper than 100 levels/);
-      expect((await failure('let o = {}; for (let i = 0; i < 1e6; i++) o = { o }; return o;')).message).to.match(/not JSON: RangeError: Maximum call stack/);
+      expect((await failure('let o = {}; for (let i = 0; i < 1e6; i++) o = { o }; return o;', { limits: { timeLimitMs: 30_000 } })).message).to.match(/not JSON: RangeError: Maximum call stack/);
     });
 
     it('ends deep recursion with a clear error', async () => {
