@@ -16,6 +16,7 @@ const CLAIM_MS = 60_000;
 /** Stored events nobody processed (the process that stored one stopped first) are picked up this often. */
 const SWEEP_MS = 5_000;
 const BATCH = 50;
+const PRUNE_EVERY_MS = 60_000;
 /** Processed events are kept this long: the webhookId dedupe window (GoHighLevel retries for about an hour). */
 export const EVENT_RETENTION_MS = 7 * 24 * 3600_000;
 
@@ -46,6 +47,7 @@ export class GhlEventProcessor {
   private pending = false;
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  private prunedAt = 0;
 
   constructor(private readonly options: ProcessorOptions) {
     this.access = new IntegrationAccess(options.models, options.encryptionKey);
@@ -101,6 +103,8 @@ export class GhlEventProcessor {
       }
       if (events.length < BATCH) break;
     }
+    if (Date.now() - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = Date.now();
     await GhlEvent.destroy({ where: { processedAt: { [Op.lt]: new Date(Date.now() - EVENT_RETENTION_MS) } } });
   }
 
