@@ -5,8 +5,9 @@ import { EXECUTION_STATUSES, type ExecutionRow } from '../db/models/runtime.js';
 import { badRequest, conflict, notFound } from '../lib/errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { paginate, pageParams, pagingQuery } from './pagination.js';
-import { presentExecution, presentExecutionSummary } from './present-runtime.js';
+import { presentExecutionSummary } from './present-runtime.js';
 import type { ApiRoutes } from './routes.js';
+import { presentExecutionWithUsage } from './token-usage.js';
 import { isId } from '../db/columns.js';
 
 
@@ -48,8 +49,8 @@ export function executionRoutes(api: ApiRoutes, models: Models, runtime: Runtime
     },
   );
 
-  api.add({ method: 'get', path: `${base}/:eid`, summary: 'Get an execution with its steps', tag: 'executions' }, async (req) =>
-    presentExecution(models, await findExecution(req)),
+  api.add({ method: 'get', path: `${base}/:eid`, summary: 'Get an execution with its steps and the tokens its AI steps spent', tag: 'executions' }, async (req) =>
+    presentExecutionWithUsage(models, await findExecution(req)),
   );
 
   api.add({ method: 'post', path: `${base}/:eid/retry`, summary: 'Run again from the failed steps, reusing finished outputs', tag: 'executions', status: 202 }, async (req) => {

@@ -14,7 +14,7 @@ import { isId } from '../db/columns.js';
 import { assertValidGraph, normaliseGraph, syncTriggers } from '../runtime/flows.js';
 import { nextRuns } from '../../nodes/triggers/schedule/handler.js';
 import type { Runtime } from '../runtime/runtime.js';
-import { presentExecution } from './present-runtime.js';
+import { presentExecutionWithUsage } from './token-usage.js';
 import { iso } from './present.js';
 import { paginate, pageParams, pagingQuery } from './pagination.js';
 import type { ApiRoutes } from './routes.js';
@@ -265,7 +265,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
       if (req.query.wait !== 'true') return { executionId: execution.id };
       const finished = await runtime.waitFor(execution.id, 30_000);
       if (!finished) return { executionId: execution.id };
-      res.status(200).json(await presentExecution(models, finished));
+      res.status(200).json(await presentExecutionWithUsage(models, finished));
       return undefined;
     },
   );
