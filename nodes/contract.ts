@@ -14,6 +14,8 @@ export interface WaitRequest {
     /** Stored with the waiting step and given back to `resume`. */
     state?: Json;
     approval?: { title: string; description?: string; approvers?: string[] };
+    /** Run another flow of the sub-account as a child execution (`flow.call`); `detach`: do not wait for its end. */
+    call?: { flowId: string; input: Json; detach?: boolean };
   };
 }
 
@@ -103,9 +105,19 @@ export interface IntegrationHandle {
   update?(change: (stored: Record<string, unknown>) => Promise<Record<string, unknown> | null>): Promise<Record<string, unknown>>;
 }
 
+export interface ChildOutcome {
+  executionId?: string;
+  /** `running` while the parent waits for it. */
+  status: 'running' | 'started' | 'succeeded' | 'failed' | 'cancelled';
+  output?: Json;
+  error?: { message: string; code?: string };
+}
+
 /** What a waiting step receives when it wakes: the timer fired, or a person decided. */
 export interface ResumeEvent {
-  kind: 'timer' | 'approval';
+  kind: 'timer' | 'approval' | 'call';
+  /** For `call`: the child execution, and its result once it ended (or `started` when detached). */
+  child?: ChildOutcome;
   decision?: 'approved' | 'rejected';
   comment?: string;
   decidedBy?: string;

@@ -1,3 +1,4 @@
+import { childrenOf } from '../runtime/child-flows.js';
 import type { Models } from '../db/models/index.js';
 import type { ApprovalRow, ExecutionRow, StepRow } from '../db/models/runtime.js';
 import { iso } from './present.js';
@@ -34,6 +35,7 @@ export function presentExecutionSummary(e: ExecutionRow) {
     status: e.status,
     trigger: e.trigger,
     retryOf: e.retryOf,
+    parentExecutionId: e.parentExecutionId ?? null,
     startedAt: iso(e.startedAt),
     finishedAt: iso(e.finishedAt),
     createdAt: iso(e.createdAt),
@@ -42,8 +44,16 @@ export function presentExecutionSummary(e: ExecutionRow) {
 }
 
 export async function presentExecution(models: Models, e: ExecutionRow) {
-  const steps = await models.Step.findAll({ where: { executionId: e.id }, order: [['startedAt', 'ASC'], ['id', 'ASC']] });
-  return { ...presentExecutionSummary(e), input: e.input, steps: steps.map(presentStep) };
+  const [steps, children] = await Promise.all([
+    models.Step.findAll({ where: { executionId: e.id }, order: [['startedAt', 'ASC'], ['id', 'ASC']] }),
+    childrenOf(models, e.id),
+  ]);
+  return {
+    ...presentExecutionSummary(e),
+    input: e.input,
+    steps: steps.map(presentStep),
+    children: children.map((c) => ({ id: c.id, flowId: c.flowId, status: c.status, createdAt: iso(c.createdAt) })),
+  };
 }
 
 export const presentApproval = (a: ApprovalRow) => ({

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ResumeEvent } from '../../nodes/contract.js';
+import type { ChildOutcome, ResumeEvent } from '../../nodes/contract.js';
 import type { ExecutionData, ExecutionStatus, StepError } from '../db/models/runtime.js';
 import type { EventBus, ExecutionEvent, ExecutionEventType } from './events.js';
 import type { CompiledFlow } from './graph.js';
@@ -27,8 +27,10 @@ export interface ExecutorDeps {
   loadFlow(flowId: string, version: number): Promise<CompiledFlow>;
   /** Called when an execution reaches a final state (error flows, waiters in other modules). */
   onFinished?(execution: ExecutionData, status: ExecutionStatus, error: StepError | null): Promise<void>;
-  /** Called when a step starts waiting (approvals are created here). */
+  /** Called when a step starts waiting (approvals and child executions are created here). */
   onWaiting?(execution: ExecutionData, step: StepState): Promise<void>;
+  /** Called once an execution is stored as waiting. */
+  onParked?(execution: ExecutionData): Promise<void>;
   /** Told every step's node type, status and duration (/metrics). */
   observeStep?: StepObserver;
   integrations?: IntegrationAccess;
@@ -150,6 +152,8 @@ export class Executor {
       if (!applied) return; // cancelled meanwhile: the cancel already announced the end
       if (status === 'waiting') {
         this.emit(execution, 'execution.waiting', status);
+        // A decision or a child's end may have landed while this run was still going: look once more.
+        await this.deps.onParked?.(execution);
         return;
       }
       this.emit(execution, 'execution.finished', status, error ? { error } : {});
@@ -208,6 +212,8 @@ export class Executor {
 
   private resumeEvent(step: StepState): ResumeEvent | null {
     const wait = step.wait ?? {};
+    const child = wait.child as ChildOutcome | undefined;
+    if (child && child.status !== 'running') return { kind: 'call', child };
     if (typeof wait.decision === 'string') {
       return { kind: 'approval', decision: wait.decision as 'approved' | 'rejected', comment: wait.comment as string | undefined, decidedBy: wait.decidedBy as string | undefined, state: wait.state as never };
     }

@@ -12,6 +12,7 @@ import type { Sandbox } from './sandbox/sandbox.js';
 import { compileFlow, type CompiledFlow } from './graph.js';
 import type { WebhookResponse } from '../../nodes/contract.js';
 import { IntegrationAccess } from '../integrations/access.js';
+import { ChildFlows } from './child-flows.js';
 import { revealGraph } from '../integrations/node-secrets.js';
 import type { StepObserver } from './step-runner.js';
 import { ExecutionStore, type StepState } from './store.js';
@@ -59,6 +60,9 @@ export interface StartRequest {
   /** Steps copied from an earlier execution (retry): their outputs are reused, not recomputed. */
   steps?: StepState[];
   version?: number;
+  /** The whole trigger record, when it says more than type and node (a child of `flow.call`). */
+  trigger?: ExecutionRow['trigger'];
+  parentExecutionId?: string;
 }
 
 /** The flow engine's front door: start, cancel, retry, decide, wait; recovery of abandoned executions. */
@@ -71,7 +75,16 @@ export class Runtime {
   private sweeping?: Promise<void>;
   private waiters = 0;
 
+  private readonly children: ChildFlows;
+
   constructor(private readonly options: RuntimeOptions) {
+    this.children = new ChildFlows({
+      models: options.models,
+      loadFlow: (flowId, version) => this.loadFlow(flowId, version),
+      create: (request, transaction) => this.create(request, transaction),
+      dispatch: (executionId) => this.dispatch(executionId),
+      lastOutput: (executionId) => this.lastOutput(executionId),
+    });
     this.store = new ExecutionStore(options.models, `${process.pid}:${randomUUID().slice(0, 8)}`, options.leaseMs ?? 30_000);
     this.executor = new Executor({
       store: this.store,
@@ -80,8 +93,15 @@ export class Runtime {
       allowPrivateNetwork: options.allowPrivateNetwork ?? false,
       sandbox: options.sandbox,
       loadFlow: (flowId, version) => this.loadFlow(flowId, version),
-      onWaiting: (execution, step) => this.openApproval(execution, step),
-      onFinished: (execution, status, error) => this.startErrorFlow(execution, status, error),
+      onWaiting: async (execution, step) => {
+        await this.openApproval(execution, step);
+        await this.children.open(execution, step);
+      },
+      onParked: (execution) => this.children.parked(execution),
+      onFinished: async (execution, status, error) => {
+        await this.children.finished(execution, status, error);
+        await this.startErrorFlow(execution, status, error);
+      },
       observeStep: options.observeStep,
       integrations: new IntegrationAccess(options.models, options.encryptionKey),
     });
@@ -121,7 +141,8 @@ export class Runtime {
         subaccountId: request.flow.subaccountId,
         flowVersion: request.version ?? request.flow.version,
         status: 'queued',
-        trigger: { type: request.triggerType, nodeId: request.triggerNodeId },
+        trigger: request.trigger ?? { type: request.triggerType, nodeId: request.triggerNodeId },
+        parentExecutionId: request.parentExecutionId ?? null,
         input: request.input ?? null,
         error: null,
         retryOf: request.retryOf ?? null,

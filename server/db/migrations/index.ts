@@ -8,6 +8,7 @@ import * as m0006 from './0006-queued-executions-index.js';
 import * as m0007 from './0007-integration-status.js';
 import * as m0008 from './0008-custom-templates-audit.js';
 import * as m0009 from './0009-ghl-events.js';
+import * as m0010 from './0010-execution-children.js';
 
 type Step = (params: { context: QueryInterface }) => Promise<void>;
 
@@ -22,4 +23,5 @@ export const migrations: { name: string; up: Step; down: Step }[] = [
   { name: '0007-integration-status', ...m0007 },
   { name: '0008-custom-templates-audit', ...m0008 },
   { name: '0009-ghl-events', ...m0009 },
+  { name: '0010-execution-children', ...m0010 },
 ];

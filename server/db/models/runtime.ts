@@ -60,7 +60,8 @@ export interface ExecutionRow extends Row<ExecutionRow>, Stamps {
   subaccountId: string;
   flowVersion: number;
   status: ExecutionStatus;
-  trigger: { type: string; nodeId: string };
+  /** How it started; a child of `flow.call` also names its parent execution and the calling node. */
+  trigger: { type: string; nodeId: string; parentExecutionId?: string; parentNodeId?: string };
   input: unknown;
   error: StepError | null;
   retryOf: string | null;
