@@ -202,7 +202,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
     });
     deps.onFlowChanged?.();
     // A new version is a changed graph; the other fields count when their value changed.
-    const fields = changedFields(before, { name: flow.name, description: flow.description, errorFlowId: flow.errorFlowId, version: flow.version }).map((f) => (f === 'version' ? 'graph' : f));
+    const fields = changedFields(before, { name: flow.name, description: flow.description, errorFlowId: flow.errorFlowId, version: flow.version }).map((f) => (f === 'version' ? 'graph' : f)).sort();
     if (fields.length) await audit.record(req.principal!, { action: 'flow.saved', target: flowTarget(flow), subaccountId: flow.subaccountId, fields });
     return present(flow);
   });
