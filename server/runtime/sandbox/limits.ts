@@ -1,7 +1,7 @@
 export interface SandboxLimits {
   /** Evaluation processes kept; each runs one task at a time. */
   processes: number;
-  /** Wall time one task may take before its process is killed. */
+  /** CPU time one task may use before its process is killed (and at most ten times it in wall time). */
   timeLimitMs: number;
   /** V8 heap of each evaluation process; past it the process dies and only the task fails. */
   memoryMb: number;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { setPriority } from 'node:os';
@@ -54,6 +55,24 @@ function fromWire(error: WireError): Error {
  * memory. A task over its time is killed with its process; a task that runs its process out of memory
  * takes only that process down. Either way only that step fails, with a message naming the limit.
  */
+/** A task may wait this many times its CPU limit in wall time on a starved machine before it is stopped anyway. */
+const MAX_WALL_FACTOR = 10;
+/** Linux reports process times in clock ticks of 1/100 s (USER_HZ). */
+const MS_PER_TICK = 10;
+
+/** CPU time (user + system) a process has used, from /proc; null where /proc is not available. */
+export function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at the state, field 3; utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
+  } catch {
+    return null;
+  }
+}
+
 export class Sandbox {
   private readonly slots: Slot[];
   private readonly queue = new FairQueue<Job>();
@@ -166,16 +185,30 @@ export class Sandbox {
     slot.job = job;
     this.hold(slot.child!, true);
     slot.timedOut = false;
-    slot.timer = setTimeout(() => {
-      slot.timedOut = true;
-      job.reject(
-        new NodeError(
-          `The step's expressions and rules ran past the ${this.limits.timeLimitMs} ms time limit and were stopped. Simplify the expression or regular expression, or work on smaller input.`,
-          'time_limit_exceeded',
-        ),
-      );
-      slot.child?.kill('SIGKILL');
-    }, this.limits.timeLimitMs + KILL_GRACE_MS);
+    // The limit is on CPU time: a process starved by a busy machine (it runs at nice 10) is not killed
+    // for waiting its turn, only for working past the limit, or for ten times the limit in wall time.
+    const pid = slot.child!.pid;
+    const cpuAtStart = processCpuMs(pid);
+    const startedAt = Date.now();
+    const watch = (delay: number) => {
+      slot.timer = setTimeout(() => {
+        const used = cpuAtStart === null ? null : processCpuMs(pid);
+        const cpuUsed = used === null || cpuAtStart === null ? Infinity : used - cpuAtStart;
+        if (cpuUsed < this.limits.timeLimitMs && Date.now() - startedAt < this.limits.timeLimitMs * MAX_WALL_FACTOR) {
+          watch(this.limits.timeLimitMs - cpuUsed + KILL_GRACE_MS);
+          return;
+        }
+        slot.timedOut = true;
+        job.reject(
+          new NodeError(
+            `The step's expressions and rules ran past the ${this.limits.timeLimitMs} ms time limit and were stopped. Simplify the expression or regular expression, or work on smaller input.`,
+            'time_limit_exceeded',
+          ),
+        );
+        slot.child?.kill('SIGKILL');
+      }, delay);
+    };
+    watch(this.limits.timeLimitMs + KILL_GRACE_MS);
     try {
       slot.child!.send({ id: job.id, task: job.task });
     } catch (err) {
