@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, parseKey, type Config } from './config.js';
 import { createSequelize } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { defineModels } from './db/models/index.js';
@@ -8,6 +8,7 @@ import { hashPassword } from './auth/passwords.js';
 import { normalizeEmail } from './auth/email.js';
 import { runSeeds } from './db/seed.js';
 import { sealStoredNodeSecrets } from './integrations/node-secrets-store.js';
+import { rotateKey } from './integrations/rotate-key.js';
 import { startWorker } from './worker.js';
 
 const USAGE = `Usage: npm run switchboard -- <command>
@@ -16,7 +17,10 @@ const USAGE = `Usage: npm run switchboard -- <command>
   migrate               apply pending database migrations
   seed                  load seed data (idempotent)
   create-user --email E --password P --agency NAME [--name N]
-                        create an agency with its owner`;
+                        create an agency with its owner
+  rotate-key --old-key K
+                        re-encrypt every stored secret from key K (hex or base64) to ENCRYPTION_KEY;
+                        stop the servers first; safe to run again after an interruption`;
 
 async function withDatabase<T>(config: Config, work: (models: ReturnType<typeof defineModels>) => Promise<T>): Promise<T> {
   const sequelize = createSequelize(config);
@@ -96,6 +100,29 @@ async function createUser(config: Config, args: string[]): Promise<void> {
   });
 }
 
+async function rotate(config: Config, args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { 'old-key': { type: 'string' } } });
+  if (!values['old-key']) throw new UsageError('rotate-key needs --old-key (the previous ENCRYPTION_KEY, hex or base64); the new key is ENCRYPTION_KEY');
+  let oldKey: Buffer;
+  try {
+    oldKey = parseKey(values['old-key'], '--old-key');
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (oldKey.equals(config.encryptionKey)) throw new UsageError('--old-key is the same key as ENCRYPTION_KEY: set ENCRYPTION_KEY to the new key');
+  await withDatabase(config, async (models) => {
+    const report = await rotateKey(models, oldKey, config.encryptionKey);
+    console.log(
+      `re-encrypted: ${report.integrations} integrations, ${report.flowVersions} flow versions, ${report.triggers} triggers; ` +
+        `${report.alreadyRotated} values were already under the new key`,
+    );
+    if (report.unreadable.length) {
+      const sample = report.unreadable.slice(0, 5).map((u) => `${u.table} ${u.id} (key ${u.kid})`).join(', ');
+      throw new UsageError(`${report.unreadable.length} rows hold values sealed with neither key and were left as they are: ${sample}`);
+    }
+  });
+}
+
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<void> {
@@ -112,6 +139,8 @@ async function main(argv: string[]): Promise<void> {
       return withDatabase(config, async (models) => console.log(`seeded: ${(await runSeeds(models)).join(', ') || 'nothing new'}`));
     case 'create-user':
       return createUser(config, rest);
+    case 'rotate-key':
+      return rotate(config, rest);
     default:
       throw new UsageError(`unknown command "${command}"\n${USAGE}`);
   }
