@@ -5,6 +5,8 @@ import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './runtime/sandbox/li
 import { ensurePrivateDir } from './lib/private-files.js';
 import { DEFAULT_GHL_API_URL, DEFAULT_GHL_OAUTH_URL, GHL_OAUTH_SCOPES, type GhlOAuthApp } from './integrations/gohighlevel/oauth-app.js';
 import { GHL_ED25519_PUBLIC_KEY, GHL_RSA_PUBLIC_KEY } from './webhooks/gohighlevel/published-keys.js';
+import { INTERVALS, PLAN_IDS } from './billing/plans.js';
+import { priceVariable, type BillingSettings } from './billing/settings.js';
 
 export type ExecutionMode = 'inline' | 'queue';
 
@@ -44,6 +46,8 @@ export interface Config {
   metricsToken: string | null;
   /** GoHighLevel: the API base, the marketplace app (null: OAuth off) and the PEM keys that verify its webhooks. */
   ghl: GhlSettings;
+  /** Plans and Stripe billing; null when STRIPE_SECRET_KEY is unset: a self-hosted install has no plan limits. */
+  billing: BillingSettings | null;
 }
 
 export interface GhlSettings {
@@ -163,6 +167,30 @@ function ghlSettings(env: NodeJS.ProcessEnv): GhlSettings {
   };
 }
 
+function billingSettings(env: NodeJS.ProcessEnv): BillingSettings | null {
+  const secretKey = env.STRIPE_SECRET_KEY || '';
+  if (!secretKey) return null;
+  const webhookSecret = env.STRIPE_WEBHOOK_SECRET || '';
+  if (!webhookSecret) throw new ConfigError('STRIPE_WEBHOOK_SECRET', 'is required with STRIPE_SECRET_KEY (the signing secret of the /webhooks/stripe endpoint, whsec_…)');
+  const prices: BillingSettings['prices'] = {};
+  for (const plan of PLAN_IDS) {
+    for (const interval of INTERVALS) {
+      const id = env[priceVariable(plan, interval)];
+      if (id && !/^price_[A-Za-z0-9_]+$/.test(id)) throw new ConfigError(priceVariable(plan, interval), `must be a Stripe price id (price_…), got "${id}"`);
+      if (id) prices[`${plan}:${interval}`] = id;
+    }
+  }
+  const apiUrl = url(env, 'STRIPE_API_URL', ['http:', 'https:']);
+  return {
+    secretKey,
+    webhookSecret,
+    apiUrl: apiUrl && apiUrl.replace(/\/+$/, ''),
+    prices,
+    trialDays: integer(env, 'BILLING_TRIAL_DAYS', 14, 0, 365),
+    graceDays: integer(env, 'BILLING_GRACE_DAYS', 7, 0, 90),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: (msg: string) => void = console.warn): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const host = env.HOST || '127.0.0.1';
@@ -206,5 +234,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: (msg: str
     executionRetentionMinutes: integer(env, 'EXECUTION_RETENTION_MINUTES', 0, 0, 525_600),
     metricsToken: metricsToken(env),
     ghl: ghlSettings(env),
+    billing: billingSettings(env),
   };
 }
