@@ -7,7 +7,13 @@ export interface HistoryEntry {
   label: string;
   patches: Patch[];
   inverse: Patch[];
+  /** Changes with the same key in quick succession (typing in one field) undo as one. */
+  coalesce?: string;
+  at?: number;
 }
+
+/** How close in time two changes with the same coalesce key must be to merge. */
+export const COALESCE_MS = 1000;
 
 export interface History {
   past: HistoryEntry[];
@@ -18,10 +24,22 @@ export const MAX_HISTORY = 300;
 export const emptyHistory = (): History => ({ past: [], future: [] });
 
 /** Applies a change to the document and records it; a change that changes nothing records nothing. */
-export function change<T>(doc: T, history: History, label: string, recipe: (draft: Draft<T>) => void): { doc: T; history: History } {
+export function change<T>(
+  doc: T,
+  history: History,
+  label: string,
+  recipe: (draft: Draft<T>) => void,
+  options: { coalesce?: string; now?: number } = {},
+): { doc: T; history: History } {
   const [next, patches, inverse] = produceWithPatches(doc, recipe);
   if (!patches.length) return { doc, history };
-  return { doc: next as T, history: record(history, { label, patches, inverse }) };
+  const at = options.now ?? Date.now();
+  const last = history.past.at(-1);
+  if (options.coalesce && last?.coalesce === options.coalesce && last.at !== undefined && at - last.at < COALESCE_MS) {
+    const merged = { ...last, patches: [...last.patches, ...patches], inverse: [...inverse, ...last.inverse], at };
+    return { doc: next as T, history: { past: [...history.past.slice(0, -1), merged], future: [] } };
+  }
+  return { doc: next as T, history: record(history, { label, patches, inverse, coalesce: options.coalesce, at }) };
 }
 
 /** Records a change already applied (e.g. a drag whose intermediate positions were not worth an entry each). */

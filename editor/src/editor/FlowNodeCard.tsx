@@ -1,0 +1,53 @@
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import type { FlowNode } from '../api/types';
+import { hasInput, outputPorts, portLabel } from '../lib/ports';
+import { summarise } from '../lib/summary';
+import { useEditor } from './context';
+import { iconOf } from './icons';
+
+export type CanvasNode = Node<{ node: FlowNode }, 'flow'>;
+
+/** One node on the canvas: title, type, a summary of its config, its ports, errors and run status. */
+export const FlowNodeCard = memo(function FlowNodeCard({ id, data, selected }: NodeProps<CanvasNode>) {
+  const { node } = data;
+  const type = useEditor((s) => s.catalog.get(node.type));
+  const errors = useEditor((s) => s.errors.get(id));
+  const run = useEditor((s) => s.overlay?.nodes[id]);
+  const ports = outputPorts(node, type);
+  const title = node.name || type?.title || node.type;
+  return (
+    <div
+      className={`flow-node${selected ? ' selected' : ''}${errors ? ' invalid' : ''}${run ? ` run-${run.status}` : ''}`}
+      data-testid={`node-${id}`}
+      data-status={run?.status ?? ''}
+      aria-label={`${title} (${node.type})${run ? `, ${run.status}` : ''}${errors ? `, ${errors.length} problem(s)` : ''}`}
+    >
+      {hasInput(type) && <Handle type="target" position={Position.Left} id="in" className="handle-in" />}
+      <div className="node-head">
+        <span className="node-icon" aria-hidden>
+          {iconOf(type?.category)}
+        </span>
+        <span className="node-title">{title}</span>
+        {run && <span className={`run-badge status-${run.status}`}>{run.status}</span>}
+      </div>
+      <div className="node-type">{node.type}</div>
+      <div className="node-summary">{summarise(node) || '\u00a0'}</div>
+      {errors && (
+        <ul className="node-errors" role="alert">
+          {errors.map((e, i) => (
+            <li key={i}>{e}</li>
+          ))}
+        </ul>
+      )}
+      <div className="node-ports">
+        {ports.map((port) => (
+          <div className="node-port" key={port}>
+            <span>{portLabel(port, ports)}</span>
+            <Handle type="source" position={Position.Right} id={port} className="handle-out" data-port={port} aria-label={`Output ${port}`} />
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,98 @@
+import { lazy, Suspense, useState } from 'react';
+import type { Flow } from '../api/types';
+import { rename, setConfig } from '../lib/graph';
+import { useEditor, useEditorStore } from './context';
+import { OutputView } from './OutputView';
+
+const ConfigForm = lazy(() => import('./form/ConfigForm'));
+
+/** The selected node: its name, its config form, its webhook URL, and its last run's output. */
+export function NodePanel({ id, flow, sid, editable }: { id: string; flow: Flow; sid: string; editable: boolean }) {
+  const store = useEditorStore();
+  const node = useEditor((s) => s.nodes.get(id));
+  const type = useEditor((s) => (node ? s.catalog.get(node.type) : undefined));
+  const run = useEditor((s) => s.overlay?.nodes[id]);
+  const errors = useEditor((s) => s.errors.get(id));
+  const [tab, setTab] = useState<'settings' | 'output'>(run ? 'output' : 'settings');
+  const [copied, setCopied] = useState(false);
+  if (!node) return null;
+  const url = flow.triggers.find((t) => t.nodeId === id)?.url;
+
+  return (
+    <aside className="panel" aria-label={`Node ${node.name || id}`}>
+      <header>
+        <h2>{node.name || type?.title || node.type}</h2>
+        <p className="muted">
+          <code>{node.type}</code> · id <code>{id}</code>
+        </p>
+      </header>
+      <div role="tablist" className="tabs">
+        <button role="tab" type="button" aria-selected={tab === 'settings'} onClick={() => setTab('settings')}>
+          Settings
+        </button>
+        <button role="tab" type="button" aria-selected={tab === 'output'} onClick={() => setTab('output')}>
+          Output{run ? ` (${run.status})` : ''}
+        </button>
+      </div>
+      {tab === 'output' ? (
+        <OutputView nodeId={id} run={run} />
+      ) : (
+        <div className="settings">
+          {type?.description && <p className="field-description">{type.description}</p>}
+          {errors && (
+            <ul className="error" role="alert">
+              {errors.map((e, i) => (
+                <li key={i}>{e}</li>
+              ))}
+            </ul>
+          )}
+          <label>
+            Name
+            <input value={node.name ?? ''} placeholder={type?.title} disabled={!editable} onChange={(e) => store.getState().edit('rename', (d) => rename(d, id, e.target.value), { coalesce: `name:${id}` })} />
+          </label>
+          {node.type === 'trigger.webhook' && (
+            <div className="webhook-url">
+              <span>Webhook URL</span>
+              {url ? (
+                <>
+                  <code data-testid="webhook-url">{url}</code>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void navigator.clipboard?.writeText(url).then(() => {
+                        setCopied(true);
+                        setTimeout(() => setCopied(false), 1500);
+                      })
+                    }
+                  >
+                    {copied ? 'Copied' : 'Copy'}
+                  </button>
+                </>
+              ) : (
+                <span className="muted">Save the flow to get its URL.</span>
+              )}
+            </div>
+          )}
+          {type ? (
+            <Suspense fallback={<p>Loading the form…</p>}>
+              <ConfigForm
+                key={id}
+                type={type}
+                sid={sid}
+                config={node.config ?? {}}
+                disabled={!editable}
+                onChange={(config) => {
+                  const current = store.getState().nodes.get(id)?.config ?? {};
+                  if (JSON.stringify(current) === JSON.stringify(config)) return;
+                  store.getState().edit('config', (d) => setConfig(d, store.getState().catalog, id, config), { coalesce: `config:${id}` });
+                }}
+              />
+            </Suspense>
+          ) : (
+            <p className="error">Unknown node type {node.type}.</p>
+          )}
+        </div>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,54 @@
+import { useReactFlow } from '@xyflow/react';
+import { useMemo, useState } from 'react';
+import type { NodeType } from '../api/types';
+import { paletteGroups } from '../lib/palette';
+import { iconOf } from './icons';
+
+export const DRAG_TYPE = 'application/x-switchboard-node';
+
+/** Node types by category, searchable; drag one onto the canvas or double-click it to add it in view. */
+export function Palette({ types, onAdd }: { types: NodeType[]; onAdd(type: NodeType, at: { x: number; y: number }): void }) {
+  const [search, setSearch] = useState('');
+  const groups = useMemo(() => paletteGroups(types, search), [types, search]);
+  const flow = useReactFlow();
+
+  function addInView(type: NodeType) {
+    const pane = document.querySelector('.react-flow')?.getBoundingClientRect();
+    const centre = pane ? { x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 } : { x: 400, y: 300 };
+    const at = flow.screenToFlowPosition(centre);
+    onAdd(type, { x: at.x - 110, y: at.y - 38 });
+  }
+
+  return (
+    <aside className="palette" aria-label="Node types">
+      <input type="search" placeholder="Search nodes" aria-label="Search nodes" value={search} onChange={(e) => setSearch(e.target.value)} />
+      {groups.length === 0 && <p className="muted">No node matches.</p>}
+      {groups.map((group) => (
+        <section key={group.category}>
+          <h3>{group.category}</h3>
+          <ul>
+            {group.types.map((t) => (
+              <li key={t.type}>
+                <button
+                  type="button"
+                  className="palette-item"
+                  draggable
+                  data-type={t.type}
+                  title={`${t.description}\n\nDrag onto the canvas, or double-click (Enter) to add.`}
+                  onDragStart={(e) => {
+                    e.dataTransfer.setData(DRAG_TYPE, t.type);
+                    e.dataTransfer.effectAllowed = 'copy';
+                  }}
+                  onDoubleClick={() => addInView(t)}
+                  onKeyDown={(e) => e.key === 'Enter' && addInView(t)}
+                >
+                  <span aria-hidden>{iconOf(t.category)}</span> {t.title}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </aside>
+  );
+}

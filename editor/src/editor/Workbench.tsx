@@ -1,0 +1,282 @@
+import { useReactFlow } from '@xyflow/react';
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError, messageOf } from '../api/client';
+import { subscribeFlow } from '../api/socket';
+import type { Execution, Flow, NodeType } from '../api/types';
+import { navigate, setNavigationGuard } from '../app/router';
+import { Dialog } from '../components/Dialog';
+import { initialConfig } from '../lib/defaults';
+import { addNode, moveNodes, toDocument } from '../lib/graph';
+import { newNodeId } from '../lib/ids';
+import { applyEvent, overlayOf } from '../lib/overlay';
+import { mapErrors } from '../lib/validation';
+import { Canvas } from './Canvas';
+import { useEditor, useEditorStore } from './context';
+import { ExecutionsPanel } from './ExecutionsPanel';
+import { NodePanel } from './NodePanel';
+import { Palette } from './Palette';
+import { RunDialog } from './RunDialog';
+import { useShortcuts } from './shortcuts';
+
+interface Notice {
+  kind: 'info' | 'error';
+  text: string;
+  list?: string[];
+}
+
+/** The open flow: toolbar, palette, canvas and side panel, and the calls they make. */
+export function Workbench({ sid, initialFlow, types, editable, executionId }: { sid: string; initialFlow: Flow; types: NodeType[]; editable: boolean; executionId?: string }) {
+  const store = useEditorStore();
+  const view = useReactFlow();
+  const base = `/api/subaccounts/${sid}`;
+  const [flow, setFlow] = useState(initialFlow);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [running, setRunning] = useState(false);
+  const [help, setHelp] = useState(false);
+  const [showExecutions, setShowExecutions] = useState(!!executionId);
+  const [refreshKey, setRefreshKey] = useState(0);
+  const [openedId, setOpenedId] = useState<string | undefined>(executionId);
+  const dirty = useEditor((s) => s.doc !== s.savedDoc);
+  const canUndo = useEditor((s) => s.history.past.length > 0);
+  const canRedo = useEditor((s) => s.history.future.length > 0);
+  const selected = useEditor((s) => (s.selected.size === 1 ? [...s.selected][0] : null));
+  const overlayStatus = useEditor((s) => s.overlay?.status);
+  const info = (text: string) => setNotice({ kind: 'info', text });
+  const fail = (err: unknown) => setNotice({ kind: 'error', text: messageOf(err) });
+
+  const save = useCallback(async (): Promise<boolean> => {
+    const state = store.getState();
+    const sentDoc = state.doc;
+    const sent = toDocument(sentDoc);
+    setBusy(true);
+    try {
+      const saved = await api<Flow>('PUT', `${base}/flows/${flow.id}`, { graph: sent });
+      setFlow(saved);
+      state.markSaved(sentDoc);
+      info(`Saved: version ${saved.version}.`);
+      return true;
+    } catch (err) {
+      if (err instanceof ApiError && err.details.length) {
+        const mapped = mapErrors(err.details, sent);
+        state.setErrors(mapped.byNode);
+        setNotice({ kind: 'error', text: `Not saved: ${err.message}`, list: mapped.general });
+      } else fail(err);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, [store, base, flow.id]);
+
+  const saveIfDirty = async () => (store.getState().doc === store.getState().savedDoc ? true : save());
+
+  async function toggleActive() {
+    if (!(await saveIfDirty())) return;
+    try {
+      setFlow(await api<Flow>('POST', `${base}/flows/${flow.id}/${flow.active ? 'deactivate' : 'activate'}`));
+      info(flow.active ? 'Deactivated: triggers no longer start this flow.' : 'Active: its triggers now start it.');
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  const watch = (id: string) => {
+    setOpenedId(id);
+    store.getState().setOverlay((o) => (o?.executionId === id ? o : { executionId: id, status: 'queued', nodes: {} }));
+  };
+
+  async function run(input: unknown) {
+    if (!(await saveIfDirty())) throw new Error('Fix the flow before running it (see the nodes marked in red).');
+    const { executionId: id } = await api<{ executionId: string }>('POST', `${base}/flows/${flow.id}/run`, { input });
+    watch(id);
+    setRunning(false);
+    setShowExecutions(true);
+    info('Running…');
+  }
+
+  const open = useCallback(
+    async (id: string) => {
+      try {
+        const execution = await api<Execution>('GET', `${base}/executions/${id}`);
+        setOpenedId(id);
+        store.getState().setOverlay(overlayOf(execution));
+        navigate({ screen: 'flow', sid, fid: flow.id, executionId: id }, { replace: true });
+        info(execution.flowVersion === flow.version ? `Execution ${execution.status}.` : `Execution ${execution.status}; it ran version ${execution.flowVersion}, the canvas shows version ${flow.version}.`);
+      } catch (err) {
+        fail(err);
+      }
+    },
+    [base, sid, flow.id, flow.version, store],
+  );
+
+  async function retry(id: string) {
+    try {
+      const { executionId: next } = await api<{ executionId: string }>('POST', `${base}/executions/${id}/retry`);
+      watch(next);
+      setRefreshKey((k) => k + 1);
+      info('Retrying from the failed step…');
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  const add = useCallback(
+    (type: NodeType, at: { x: number; y: number }) => {
+      const id = newNodeId(type.type, store.getState().nodes.keys());
+      store.getState().edit('add', (d) => addNode(d, { id, type: type.type, config: initialConfig(type), position: { x: Math.round(at.x), y: Math.round(at.y) } }));
+      store.getState().select([id]);
+    },
+    [store],
+  );
+
+  async function layout() {
+    const { autoLayout } = await import('../lib/layout');
+    const positions = autoLayout(store.getState().doc);
+    store.getState().edit('layout', (d) => moveNodes(d, positions));
+    requestAnimationFrame(() => void view.fitView({ duration: 200 }));
+  }
+
+  // Live status of every execution of this flow (manual runs, webhooks, schedules).
+  useEffect(
+    () =>
+      subscribeFlow(
+        flow.id,
+        (event) => {
+          store.getState().setOverlay((o) => applyEvent(o, event));
+          if (event.type === 'execution.started') setOpenedId(event.executionId);
+          if (event.type === 'execution.finished') {
+            setRefreshKey((k) => k + 1);
+            setNotice({ kind: event.status === 'succeeded' ? 'info' : 'error', text: `Execution ${event.status}.` });
+          }
+        },
+        (text) => setNotice({ kind: 'error', text }),
+      ),
+    [flow.id, store],
+  );
+
+  useEffect(() => {
+    if (executionId) void open(executionId);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // No lost edits on leaving: the browser asks before closing the tab, the app before changing screen.
+  useEffect(() => {
+    const onUnload = (e: BeforeUnloadEvent) => {
+      if (store.getState().doc !== store.getState().savedDoc) e.preventDefault();
+    };
+    window.addEventListener('beforeunload', onUnload);
+    setNavigationGuard(() => store.getState().doc === store.getState().savedDoc || confirm('This flow has unsaved changes. Leave without saving?'));
+    return () => {
+      window.removeEventListener('beforeunload', onUnload);
+      setNavigationGuard(null);
+    };
+  }, [store]);
+
+  useShortcuts({ editable, save: () => void save(), help: () => setHelp(true), notice: info });
+
+  return (
+    <div className="workbench">
+      <div className="toolbar" role="toolbar" aria-label="Flow">
+        <a href={`/s/${sid}/flows`} onClick={(e) => (e.preventDefault(), navigate({ screen: 'flows', sid }))}>
+          ← Flows
+        </a>
+        <h1>{flow.name}</h1>
+        <span className="muted">
+          v{flow.version}
+          {dirty ? ' · unsaved changes' : ''}
+        </span>
+        {!editable && <span className="badge">read only</span>}
+        <span className="spacer" />
+        {editable && (
+          <>
+            <button type="button" onClick={() => store.getState().undo()} disabled={!canUndo} title="Undo (Ctrl+Z)">
+              Undo
+            </button>
+            <button type="button" onClick={() => store.getState().redo()} disabled={!canRedo} title="Redo (Ctrl+Shift+Z)">
+              Redo
+            </button>
+            <button type="button" onClick={() => void layout()} title="Arrange the nodes left to right">
+              Auto-layout
+            </button>
+          </>
+        )}
+        <button type="button" onClick={() => void view.fitView({ duration: 200 })}>
+          Fit view
+        </button>
+        <button type="button" aria-pressed={showExecutions} onClick={() => setShowExecutions((v) => !v)}>
+          Executions
+        </button>
+        <button type="button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts">
+          ?
+        </button>
+        {editable && (
+          <>
+            <label className="toggle">
+              <input type="checkbox" checked={flow.active} onChange={() => void toggleActive()} aria-label="Active" />
+              Active
+            </label>
+            <button type="button" onClick={() => setRunning(true)}>
+              Run
+            </button>
+            <button type="button" className="primary" onClick={() => void save()} disabled={busy || !dirty} title="Save (Ctrl+S)">
+              Save
+            </button>
+          </>
+        )}
+      </div>
+      {notice && (
+        <div className={`notice notice-${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
+          {notice.text}
+          {notice.list && notice.list.length > 0 && (
+            <ul>
+              {notice.list.map((l, i) => (
+                <li key={i}>{l}</li>
+              ))}
+            </ul>
+          )}
+          {overlayStatus && notice.kind === 'info' && <span className="muted"> (last run: {overlayStatus})</span>}
+          <button type="button" className="link" aria-label="Dismiss" onClick={() => setNotice(null)}>
+            ✕
+          </button>
+        </div>
+      )}
+      <div className="workspace">
+        {editable && <Palette types={types} onAdd={add} />}
+        <Canvas editable={editable} onAdd={add} onNotice={info} />
+        {selected ? (
+          <NodePanel key={selected} id={selected} flow={flow} sid={sid} editable={editable} />
+        ) : showExecutions ? (
+          <ExecutionsPanel base={base} flowId={flow.id} refreshKey={refreshKey} openedId={openedId} onOpen={(id) => void open(id)} onRetry={(id) => void retry(id)} />
+        ) : null}
+      </div>
+      {running && <RunDialog onClose={() => setRunning(false)} onRun={run} />}
+      {help && (
+        <Dialog title="Keyboard shortcuts" onClose={() => setHelp(false)}>
+          <dl className="shortcuts">
+            <dt>Ctrl+Z / Ctrl+Shift+Z</dt>
+            <dd>Undo / redo</dd>
+            <dt>Ctrl+C / Ctrl+V</dt>
+            <dd>Copy / paste the selected nodes (as JSON, also between flows and tabs)</dd>
+            <dt>Ctrl+D</dt>
+            <dd>Duplicate the selected nodes</dd>
+            <dt>Delete / Backspace</dt>
+            <dd>Delete the selection</dd>
+            <dt>Ctrl+S</dt>
+            <dd>Save</dd>
+            <dt>Shift+drag</dt>
+            <dd>Box-select</dd>
+            <dt>Double-click a node type</dt>
+            <dd>Add it in the middle of the view</dd>
+            <dt>?</dt>
+            <dd>This help</dd>
+          </dl>
+          <div className="dialog-actions">
+            <button type="button" onClick={() => setHelp(false)}>
+              Close
+            </button>
+          </div>
+        </Dialog>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+import { useEffect } from 'react';
+import { copySelection, parseClipboard, pastable } from '../lib/clipboard';
+import { addNode, connect } from '../lib/graph';
+import { useEditorStore } from './context';
+
+const typing = (target: EventTarget | null): boolean =>
+  target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+
+/** Undo/redo, save, help, and copy/paste/duplicate of nodes through the system clipboard (JSON). */
+export function useShortcuts({ editable, save, help, notice }: { editable: boolean; save(): void; help(): void; notice(text: string): void }): void {
+  const store = useEditorStore();
+  useEffect(() => {
+    const paste = (text: string, offset?: { x: number; y: number }) => {
+      const payload = parseClipboard(text);
+      if (!payload || !editable) return false;
+      const { nodes, edges } = pastable(payload, store.getState().doc, offset);
+      store.getState().edit('paste', (d) => {
+        for (const n of nodes) addNode(d, n);
+        for (const e of edges) connect(d, e);
+      });
+      store.getState().select(nodes.map((n) => n.id));
+      notice(`Pasted ${nodes.length} node${nodes.length === 1 ? '' : 's'}.`);
+      return true;
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (typing(e.target)) return;
+      const mod = e.ctrlKey || e.metaKey;
+      const key = e.key.toLowerCase();
+      if (mod && key === 's') {
+        e.preventDefault();
+        if (editable) save();
+      } else if (mod && key === 'z' && editable) {
+        e.preventDefault();
+        if (e.shiftKey) store.getState().redo();
+        else store.getState().undo();
+      } else if (mod && key === 'y' && editable) {
+        e.preventDefault();
+        store.getState().redo();
+      } else if (mod && key === 'd' && editable) {
+        e.preventDefault();
+        const { doc, selected } = store.getState();
+        if (selected.size) paste(JSON.stringify(copySelection(doc, selected)));
+      } else if (e.key === '?') help();
+    };
+    const onCopy = (e: ClipboardEvent) => {
+      const { doc, selected } = store.getState();
+      if (typing(e.target) || !selected.size || !e.clipboardData) return;
+      e.clipboardData.setData('text/plain', JSON.stringify(copySelection(doc, selected), null, 2));
+      e.preventDefault();
+      notice(`Copied ${selected.size} node${selected.size === 1 ? '' : 's'}.`);
+    };
+    const onPaste = (e: ClipboardEvent) => {
+      if (typing(e.target) || !e.clipboardData) return;
+      if (paste(e.clipboardData.getData('text/plain'))) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    document.addEventListener('copy', onCopy);
+    document.addEventListener('paste', onPaste);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      document.removeEventListener('copy', onCopy);
+      document.removeEventListener('paste', onPaste);
+    };
+  }, [store, editable, save, help, notice]);
+}
