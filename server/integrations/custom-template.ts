@@ -142,7 +142,7 @@ const baseUrlOf = (row: CustomTemplateRow, config: Record<string, unknown>): str
 };
 
 /** A stored custom template as the integrations code sees any template. */
-export function customTemplate(row: CustomTemplateRow): IntegrationTemplate & { validate: ValidateFunction } {
+export function customTemplate(row: CustomTemplateRow): IntegrationTemplate & { validate: ValidateFunction } & Pick<CustomTemplateRow, 'auth' | 'baseUrlField' | 'testUrl'> {
   return {
     id: row.id,
     name: row.name,
@@ -153,6 +153,9 @@ export function customTemplate(row: CustomTemplateRow): IntegrationTemplate & { 
     configSchema: row.configSchema,
     setupInstructions: row.setupInstructions,
     custom: true,
+    auth: row.auth,
+    baseUrlField: row.baseUrlField,
+    testUrl: row.testUrl,
     validate: customValidator(row),
     ...(row.auth ? { httpAuth: (config: Record<string, unknown>) => authorize(row.auth!, config, baseUrlOf(row, config)) } : {}),
     async test(config, ctx) {

@@ -69,6 +69,7 @@ for (const kind of databaseKinds) {
         const own = (await templates(acme.token)).body.find((t: { id: string }) => t.id === templateId);
         expect(own).to.include({ name: 'acme-crm', displayName: 'Acme CRM', custom: true, icon: 'plug' });
         expect(own.configSchema.properties.apiKey['x-secret']).to.equal(true);
+        expect(own).to.deep.include({ auth: acmeCrm().auth, baseUrlField: 'apiUrl', testUrl: '/whoami' });
         expect((await templates(rival.token)).body.map((t: { id: string }) => t.id)).to.not.include(templateId);
         expect((await templates(rival.token)).body.find((t: { id: string }) => t.id === 'stripe')).to.not.have.property('custom');
       });
