@@ -1,0 +1,79 @@
+// Measures the editor in Chromium on a 500-node flow: time from navigation to every node on screen,
+// frame times while panning, and the JS heap. Run: npx tsx bench/editor/run.ts
+import { cpus } from 'node:os';
+import { databaseKinds } from '../../test/helpers/databases.js';
+import { startServer } from '../../test/helpers/server.js';
+import { createSubaccount, registerAgency } from '../../test/helpers/story.js';
+import { launchChromium } from '../../test/e2e/helpers/browser.js';
+import { buildEditorIfStale } from '../../test/e2e/helpers/editor-build.js';
+
+const NODES = 500;
+const RUNS = 5;
+
+/** A manual trigger, then 499 Set nodes in a grid; every node after the trigger hangs off an earlier one. */
+function bigGraph() {
+  const nodes = [{ id: 'n0', type: 'trigger.manual', config: {}, position: { x: 0, y: 0 } }];
+  const edges = [];
+  for (let i = 1; i < NODES; i++) {
+    nodes.push({ id: `n${i}`, type: 'logic.set', config: { value: { step: i, email: '{{ $json.email }}' } } as never, position: { x: (i % 25) * 260, y: Math.floor(i / 25) * 120 } });
+    edges.push({ source: `n${Math.floor((i - 1) / 2)}`, target: `n${i}` });
+  }
+  return { nodes, edges };
+}
+
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+
+buildEditorIfStale();
+const server = await startServer(databaseKinds[0]);
+const browser = await launchChromium();
+try {
+  const owner = await registerAgency(server);
+  const sid = await createSubaccount(server, owner.token);
+  const flow = await server.request('POST', `/api/subaccounts/${sid}/flows`, { token: owner.token, body: { name: 'Big', graph: bigGraph() } });
+  if (flow.status !== 201) throw new Error(`flow not created: ${flow.text}`);
+  const loads: number[] = [];
+  let frames: number[] = [];
+  let heapMb = 0;
+  for (let run = 0; run < RUNS; run++) {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.addInitScript((token) => localStorage.setItem('switchboard.token', token), owner.token);
+    const page = await context.newPage();
+    const started = Date.now();
+    await page.goto(`${server.url}/s/${sid}/flows/${flow.body.id}`);
+    await page.waitForFunction((n) => document.querySelectorAll('.react-flow__node').length === n, NODES, { timeout: 60_000, polling: 'raf' });
+    loads.push(Date.now() - started);
+    if (run === RUNS - 1) {
+      // Pan for two seconds with the mouse while recording every frame's duration.
+      // A string, not a function: tsx would wrap a named inner function in a helper the page lacks.
+      await page.evaluate(`(() => {
+        window.frames_ = [];
+        let last = performance.now();
+        const tick = (now) => {
+          window.frames_.push(now - last);
+          last = now;
+          if (window.frames_.length < 10000) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      })()`);
+      const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+      await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+      await page.mouse.down();
+      for (let i = 0; i < 120; i++) await page.mouse.move(pane.x + pane.width / 2 + Math.sin(i / 10) * 300, pane.y + pane.height / 2 + Math.cos(i / 10) * 150);
+      await page.mouse.up();
+      frames = await page.evaluate(() => (window as unknown as { frames_: number[] }).frames_.slice(1));
+      heapMb = await page.evaluate(() => ((performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize / 1024 / 1024));
+    }
+    await context.close();
+  }
+  const report = {
+    machine: `${cpus().length} × ${cpus()[0]?.model}`,
+    nodes: NODES,
+    openMs: { median: percentile(loads, 50), worst: Math.max(...loads), runs: loads },
+    panFrames: { count: frames.length, medianMs: +percentile(frames, 50).toFixed(1), p95Ms: +percentile(frames, 95).toFixed(1), worstMs: +Math.max(...frames).toFixed(1), over50ms: frames.filter((f) => f > 50).length },
+    heapMb: +heapMb.toFixed(1),
+  };
+  console.log(JSON.stringify(report, null, 2));
+} finally {
+  await browser.close();
+  await server.close();
+}
