@@ -1,4 +1,8 @@
+import type { Transaction } from 'sequelize';
 import { nodeRegistry } from '../../nodes/registry.js';
+import { DEFAULT_BASE_URL } from '../../nodes/ai/lib/openai.js';
+import type { FlowGraph } from '../../schemas/flow.js';
+import { glytchBridgeGraph } from '../../seeds/glytch-bridge.js';
 import { leadProcessingGraph } from '../../seeds/lead-processing.js';
 import { assertValidGraph, normaliseGraph, syncTriggers } from '../runtime/flows.js';
 import type { Models } from './models/index.js';
@@ -10,45 +14,80 @@ import type { Models } from './models/index.js';
 export const DEMO = {
   agencyId: '00000000-0000-4000-8000-00000000de01',
   subaccountId: '00000000-0000-4000-8000-00000000de02',
+  /** The GoHighLevel placeholder. */
   integrationId: '00000000-0000-4000-8000-00000000de03',
   leadFlowId: '00000000-0000-4000-8000-00000000de04',
+  openaiIntegrationId: '00000000-0000-4000-8000-00000000de05',
+  glytchFlowId: '00000000-0000-4000-8000-00000000de06',
 } as const;
 
+/** Placeholder integrations: pending, with the settings a user keeps and without the secret they add. */
+const PLACEHOLDERS = [
+  { id: DEMO.integrationId, template: 'gohighlevel', name: 'GoHighLevel (connect me)', config: { authType: 'token', locationId: 'your-location-id' } },
+  { id: DEMO.openaiIntegrationId, template: 'openai', name: 'OpenAI (add your key)', config: { baseUrl: DEFAULT_BASE_URL, model: 'gpt-4o-mini' } },
+] as const;
+
+interface Example {
+  flowId: string;
+  name: string;
+  description: string;
+  graph(): FlowGraph;
+  /** What runSeeds reports when it adds this example. */
+  added: string;
+}
+
+const EXAMPLES: Example[] = [
+  {
+    flowId: DEMO.leadFlowId,
+    name: 'Lead processing (example)',
+    description: 'Webhook → validate → find by email → score → create or update the contact and tag it → an opportunity when the score is 80 or more. Connect the GoHighLevel integration, then activate.',
+    graph: () => leadProcessingGraph(DEMO.integrationId),
+    added: 'demo sub-account with the lead-processing flow',
+  },
+  {
+    flowId: DEMO.glytchFlowId,
+    name: 'GLYTCH automation bridge (example)',
+    description:
+      'Chat message → AI classifies it → sends an email, opens an opportunity or adds to a campaign on GoHighLevel → AI writes the reply, which answers the chat. ' +
+      'Connect the GoHighLevel and OpenAI integrations, choose the campaign in the "Add to campaign" node, then activate.',
+    graph: () => glytchBridgeGraph({ ghl: DEMO.integrationId, openai: DEMO.openaiIntegrationId }),
+    added: 'the GLYTCH automation bridge flow',
+  },
+];
+
+async function ensureDemoSubaccount(models: Models, transaction: Transaction): Promise<void> {
+  if (!(await models.Agency.findByPk(DEMO.agencyId, { transaction }))) await models.Agency.create({ id: DEMO.agencyId, name: 'Switchboard demo' }, { transaction });
+  if (!(await models.Subaccount.findByPk(DEMO.subaccountId, { transaction }))) {
+    await models.Subaccount.create({ id: DEMO.subaccountId, agencyId: DEMO.agencyId, name: 'Demo sub-account', timezone: 'UTC' }, { transaction });
+  }
+  for (const { id, template, name, config } of PLACEHOLDERS) {
+    if (await models.Integration.findByPk(id, { transaction })) continue;
+    await models.Integration.create({ id, agencyId: DEMO.agencyId, subaccountId: DEMO.subaccountId, template, name, status: 'pending', config: { ...config }, secrets: null }, { transaction });
+  }
+}
+
 /**
- * The demo sub-account with the lead-processing example flow (inactive) and a placeholder GoHighLevel
- * integration (pending: no token yet). Returns what it added; nothing on a later start.
+ * The demo sub-account with the example flows (inactive) and their placeholder integrations. Each example
+ * is added once, so an installation seeded before an example existed gets it on its next start. Returns
+ * what it added; nothing when everything is there.
  */
 export async function seedDemo(models: Models): Promise<string[]> {
-  if (await models.Flow.findByPk(DEMO.leadFlowId)) return [];
+  const added: string[] = [];
   const registry = await nodeRegistry();
-  const graph = normaliseGraph(leadProcessingGraph(DEMO.integrationId));
-  assertValidGraph(graph, registry);
-  await models.Flow.sequelize!.transaction(async (transaction) => {
-    if (!(await models.Agency.findByPk(DEMO.agencyId, { transaction }))) await models.Agency.create({ id: DEMO.agencyId, name: 'Switchboard demo' }, { transaction });
-    if (!(await models.Subaccount.findByPk(DEMO.subaccountId, { transaction }))) {
-      await models.Subaccount.create({ id: DEMO.subaccountId, agencyId: DEMO.agencyId, name: 'Demo sub-account', timezone: 'UTC' }, { transaction });
-    }
-    if (!(await models.Integration.findByPk(DEMO.integrationId, { transaction }))) {
-      await models.Integration.create(
-        { id: DEMO.integrationId, agencyId: DEMO.agencyId, subaccountId: DEMO.subaccountId, template: 'gohighlevel', name: 'GoHighLevel (connect me)', status: 'pending', config: { authType: 'token', locationId: 'your-location-id' }, secrets: null },
+  for (const example of EXAMPLES) {
+    if (await models.Flow.findByPk(example.flowId)) continue;
+    const graph = normaliseGraph(example.graph());
+    assertValidGraph(graph, registry);
+    await models.Flow.sequelize!.transaction(async (transaction) => {
+      await ensureDemoSubaccount(models, transaction);
+      const flow = await models.Flow.create(
+        { id: example.flowId, agencyId: DEMO.agencyId, subaccountId: DEMO.subaccountId, name: example.name, description: example.description, version: 1, active: false, errorFlowId: null },
         { transaction },
       );
-    }
-    const flow = await models.Flow.create(
-      {
-        id: DEMO.leadFlowId,
-        agencyId: DEMO.agencyId,
-        subaccountId: DEMO.subaccountId,
-        name: 'Lead processing (example)',
-        description: 'Webhook → validate → find by email → score → create or update the contact and tag it → an opportunity when the score is 80 or more. Connect the GoHighLevel integration, then activate.',
-        version: 1,
-        active: false,
-        errorFlowId: null,
-      },
-      { transaction },
-    );
-    await models.FlowVersion.create({ flowId: flow.id, version: 1, graph }, { transaction });
-    await syncTriggers(models, flow, graph, registry, transaction);
-  });
-  return ['demo sub-account with the lead-processing flow'];
+      await models.FlowVersion.create({ flowId: flow.id, version: 1, graph }, { transaction });
+      await syncTriggers(models, flow, graph, registry, transaction);
+    });
+    added.push(example.added);
+  }
+  return added;
 }
