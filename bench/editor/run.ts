@@ -40,11 +40,12 @@ try {
     const page = await context.newPage();
     const started = Date.now();
     await page.goto(`${server.url}/s/${sid}/flows/${flow.body.id}`);
-    await page.waitForFunction((n) => document.querySelectorAll('.react-flow__node').length === n, NODES, { timeout: 60_000, polling: 'raf' });
+    await page.waitForFunction(`document.querySelectorAll('.react-flow__node').length === ${NODES}`, undefined, { timeout: 60_000, polling: 'raf' });
     loads.push(Date.now() - started);
     if (run === RUNS - 1) {
       // Pan for two seconds with the mouse while recording every frame's duration.
-      // A string, not a function: tsx would wrap a named inner function in a helper the page lacks.
+      // Page code as strings: tsx would wrap named functions in a helper the page lacks, and the root
+      // tsconfig has no DOM types.
       await page.evaluate(`(() => {
         window.frames_ = [];
         let last = performance.now();
@@ -60,8 +61,8 @@ try {
       await page.mouse.down();
       for (let i = 0; i < 120; i++) await page.mouse.move(pane.x + pane.width / 2 + Math.sin(i / 10) * 300, pane.y + pane.height / 2 + Math.cos(i / 10) * 150);
       await page.mouse.up();
-      frames = await page.evaluate(() => (window as unknown as { frames_: number[] }).frames_.slice(1));
-      heapMb = await page.evaluate(() => ((performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize / 1024 / 1024));
+      frames = await page.evaluate<number[]>('window.frames_.slice(1)');
+      heapMb = (await page.evaluate<number>('performance.memory.usedJSHeapSize')) / 1024 / 1024;
     }
     await context.close();
   }
