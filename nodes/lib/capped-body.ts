@@ -8,7 +8,8 @@ export interface BodyLimits {
   what: string;
 }
 
-const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(2)} MiB` : `${+(bytes / 1024).toFixed(1)} KiB`);
+/** A byte count as people read it in a message: "10 MiB", "64 KiB". */
+export const formatBytes = (bytes: number): string => (bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(2)} MiB` : `${+(bytes / 1024).toFixed(1)} KiB`);
 
 /**
  * Reads an answer's body, stopping (and closing the connection) as soon as it passes `maxBytes`,
@@ -16,7 +17,7 @@ const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024
  * breaks mid-body is retryable; an abort (cancel, timeout) is passed on as is for the caller to name.
  */
 export async function readBodyCapped(response: Response, { maxBytes, what }: BodyLimits): Promise<Buffer> {
-  const tooLarge = () => new NodeError(`${what} is larger than ${size(maxBytes)}; reading stopped there.`, 'response_too_large');
+  const tooLarge = () => new NodeError(`${what} is larger than ${formatBytes(maxBytes)}; reading stopped there.`, 'response_too_large');
   if (!response.body) return Buffer.alloc(0);
   if (Number(response.headers.get('content-length')) > maxBytes) {
     await response.body.cancel().catch(() => undefined);

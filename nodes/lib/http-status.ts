@@ -8,6 +8,8 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   const value = header?.trim();
   if (!value) return undefined;
   if (/^\d+$/.test(value)) return Math.min(Number(value) * 1000, MAX_RETRY_AFTER_MS);
+  // Every HTTP-date form starts with the day's name; Date.parse alone would read "-5" or "1.5" as years.
+  if (!/^[A-Za-z]{3}/.test(value)) return undefined;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
 }

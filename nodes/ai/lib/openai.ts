@@ -1,6 +1,7 @@
 import { IntegrationAuthError, NodeError, RetryableError } from '../../contract.js';
 import { fetchFollowingRedirects, redactUrl } from '../../lib/outbound.js';
-import { readCapped, retryAfterMs } from '../../lib/read-body.js';
+import { readBodyCapped } from '../../lib/capped-body.js';
+import { statusError } from '../../lib/http-status.js';
 
 /** The config of an `openai` integration (schemas/integrations/openai.ts). */
 export interface OpenAiCredentials {
@@ -50,8 +51,7 @@ function serviceMessage(text: string): string {
 function failure(status: number, text: string, host: string, retryAfter: string | null): Error {
   const said = serviceMessage(text);
   if (status === 401) return new IntegrationAuthError(`${host} refused the API key (401: ${said}). Put a valid key in the integration and test it again.`);
-  if (status === 429 || status >= 500) return new RetryableError(`${host} answered ${status}: ${said}`, `http_${status}`, retryAfterMs(retryAfter));
-  return new NodeError(`${host} answered ${status}: ${said}`, `http_${status}`);
+  return statusError(status, `${host} answered ${status}: ${said}`, retryAfter);
 }
 
 /**
@@ -75,7 +75,7 @@ export async function callOpenAi<T>(call: OpenAiCall): Promise<T> {
       allowPrivateNetwork: call.allowPrivateNetwork,
       log: call.log,
     });
-    const text = (await readCapped(response, MAX_ANSWER_BYTES, `The answer from ${url.host}`)).toString('utf8');
+    const text = (await readBodyCapped(response, { maxBytes: MAX_ANSWER_BYTES, what: `The answer from ${url.host}` })).toString('utf8');
     if (response.status >= 400) throw failure(response.status, text, url.host, response.headers.get('retry-after'));
     try {
       return JSON.parse(text) as T;

@@ -1,6 +1,7 @@
 import { NodeError, RetryableError } from '../../contract.js';
 import { fetchFollowingRedirects, redactUrl } from '../../lib/outbound.js';
-import { formatBytes, readCapped, retryAfterMs } from '../../lib/read-body.js';
+import { formatBytes, readBodyCapped } from '../../lib/capped-body.js';
+import { retryAfterMs } from '../../lib/http-status.js';
 import type { Config } from './schema.js';
 
 /** Per file and for the whole mail: most providers refuse mails over 25 MB. */
@@ -45,7 +46,7 @@ async function download(filename: string, address: string, rules: FetchRules): P
     if (response.status === 429 || response.status >= 500) throw new RetryableError(message, `http_${response.status}`, retryAfterMs(response.headers.get('retry-after')));
     throw new NodeError(message, 'attachment_unavailable');
   }
-  const content = await readCapped(response, MAX_ATTACHMENT_BYTES, `The attachment "${filename}"`);
+  const content = await readBodyCapped(response, { maxBytes: MAX_ATTACHMENT_BYTES, what: `The attachment "${filename}"` });
   rules.log(`attachment ${filename}: ${content.length} bytes from ${redactUrl(url)}`);
   const type = response.headers.get('content-type')?.split(';')[0]?.trim();
   return { content, contentType: type && MIME_TYPE.test(type) ? type : undefined };

@@ -1,6 +1,7 @@
-import { IntegrationAuthError, NodeError, RetryableError } from '../../contract.js';
+import { IntegrationAuthError, RetryableError } from '../../contract.js';
+import { readBodyCapped } from '../../lib/capped-body.js';
 import { fetchFollowingRedirects } from '../../lib/outbound.js';
-import { ghlError, retryAfterMs, type HeaderReader } from './errors.js';
+import { ghlError, ghlRetryAfterMs, type HeaderReader } from './errors.js';
 import { ghlRateLimiter, type GhlRateLimiter } from './rate-limit.js';
 import { ghlTokenSource, type GhlConnection, type GhlTokenSource } from './token-source.js';
 import { ghlBaseUrl, versionFor } from './versions.js';
@@ -56,7 +57,7 @@ export class GhlClient {
       }
     }
     if (answer.status >= 200 && answer.status < 300) return parseAnswer<T>(answer.text, what);
-    if (answer.status === 429) await this.limiter.pause(this.locationId, retryAfterMs(answer.headers) ?? this.limiter.limitsOf(this.locationId).intervalMs);
+    if (answer.status === 429) await this.limiter.pause(this.locationId, ghlRetryAfterMs(answer.headers) ?? this.limiter.limitsOf(this.locationId).intervalMs);
     throw ghlError(answer.status, answer.text, answer.headers, what);
   }
 
@@ -72,23 +73,10 @@ export class GhlClient {
     await this.limiter.take(this.locationId, this.options.signal);
     const started = Date.now();
     const { response } = await fetchFollowingRedirects({ url, method: request.method, headers, body, signal: this.options.signal, allowPrivateNetwork: this.options.allowPrivateNetwork });
-    const text = await readAnswer(response, url.host);
+    const text = (await readBodyCapped(response, { maxBytes: MAX_ANSWER_BYTES, what: `The answer from ${url.host}` })).toString('utf8');
     this.options.log?.(`GoHighLevel ${request.method} ${url.pathname}${url.search ? '?…' : ''} → ${response.status} (${Date.now() - started} ms)`);
     await this.limiter.observe(this.locationId, response.headers);
     return { status: response.status, text, headers: response.headers };
-  }
-}
-
-async function readAnswer(response: Awaited<ReturnType<typeof fetchFollowingRedirects>>['response'], host: string): Promise<string> {
-  if (Number(response.headers.get('content-length')) > MAX_ANSWER_BYTES) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new NodeError(`The answer from ${host} is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB.`, 'response_too_large');
-  }
-  try {
-    return await response.text();
-  } catch (err) {
-    if ((err as Error).name === 'AbortError') throw err;
-    throw new RetryableError(`The answer from ${host} broke off: ${(err as Error).message}`, 'network_error');
   }
 }
 

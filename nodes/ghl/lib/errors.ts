@@ -1,4 +1,5 @@
 import { IntegrationAuthError, NodeError, RetryableError } from '../../contract.js';
+import { MAX_RETRY_AFTER_MS, retryAfterMs } from '../../lib/http-status.js';
 
 /** Enough of a Headers object to read one header. */
 export interface HeaderReader {
@@ -30,17 +31,12 @@ export function ghlMessage(text: string, fallback: string): string {
   return text.trim().slice(0, 300) || fallback;
 }
 
-/** How long GoHighLevel asks us to wait: `Retry-After` (seconds or a date), else the rate-limit interval. */
-export function retryAfterMs(headers: HeaderReader): number | undefined {
-  const header = headers.get('retry-after');
-  if (header) {
-    const seconds = Number(header);
-    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-    const at = Date.parse(header);
-    if (!Number.isNaN(at)) return Math.max(0, at - Date.now());
-  }
+/** How long GoHighLevel asks us to wait: `Retry-After` (seconds or a date), else the rate-limit interval; both capped. */
+export function ghlRetryAfterMs(headers: HeaderReader): number | undefined {
+  const asked = retryAfterMs(headers.get('retry-after'));
+  if (asked !== undefined) return asked;
   const interval = Number(headers.get('x-ratelimit-interval-milliseconds'));
-  return Number.isFinite(interval) && interval > 0 ? interval : undefined;
+  return Number.isFinite(interval) && interval > 0 ? Math.min(interval, MAX_RETRY_AFTER_MS) : undefined;
 }
 
 /** The contact GoHighLevel says already exists, from its duplicate-contact 400. */
@@ -56,8 +52,8 @@ export const refusedTokenMessage = (detail: string) =>
 export function ghlError(status: number, text: string, headers: HeaderReader, what: string): Error {
   const message = ghlMessage(text, `HTTP ${status}`);
   if (status === 401) return new IntegrationAuthError(refusedTokenMessage(message));
-  if (status === 429) return new RetryableError(`GoHighLevel's rate limit was reached (${what}); trying again later.`, 'ghl_rate_limited', retryAfterMs(headers));
-  if (status >= 500) return new RetryableError(`GoHighLevel answered ${status} to ${what}: ${message}`, `ghl_${status}`, retryAfterMs(headers));
+  if (status === 429) return new RetryableError(`GoHighLevel's rate limit was reached (${what}); trying again later.`, 'ghl_rate_limited', ghlRetryAfterMs(headers));
+  if (status >= 500) return new RetryableError(`GoHighLevel answered ${status} to ${what}: ${message}`, `ghl_${status}`, ghlRetryAfterMs(headers));
   if (status === 422) return new NodeError(`GoHighLevel rejected ${what}: ${message}`, 'ghl_unprocessable');
   if (status === 404) return new NodeError(`GoHighLevel found nothing at ${what} (404): ${message}`, 'ghl_not_found');
   if (status === 403) return new NodeError(`GoHighLevel does not allow ${what} with this integration (403): ${message}`, 'ghl_forbidden');
