@@ -9,6 +9,7 @@ import * as m0007 from './0007-integration-status.js';
 import * as m0008 from './0008-custom-templates-audit.js';
 import * as m0009 from './0009-ghl-events.js';
 import * as m0010 from './0010-execution-children.js';
+import * as m0011 from './0011-billing.js';
 
 type Step = (params: { context: QueryInterface }) => Promise<void>;
 
@@ -24,4 +25,5 @@ export const migrations: { name: string; up: Step; down: Step }[] = [
   { name: '0008-custom-templates-audit', ...m0008 },
   { name: '0009-ghl-events', ...m0009 },
   { name: '0010-execution-children', ...m0010 },
+  { name: '0011-billing', ...m0011 },
 ];
