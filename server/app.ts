@@ -27,6 +27,8 @@ import { WebhookInbox } from './webhooks/inbox.js';
 import { integrationRoutes } from './api/integrations.js';
 import { templateRoutes } from './api/integration-templates.js';
 import { auditRoutes } from './api/audit.js';
+import { billingRoutes } from './api/billing.js';
+import { createBilling, type Billing } from './billing/billing.js';
 import { AuditLog } from './audit/log.js';
 import { TemplateCatalog } from './integrations/catalog.js';
 import { webhookRoutes } from './webhooks/intake.js';
@@ -66,6 +68,8 @@ export interface App {
   server: Server;
   /** Every API route, as declared (the OpenAPI document is built from these). */
   routes: RouteSpec[];
+  /** Plans, usage and Stripe; null when billing is off (STRIPE_SECRET_KEY unset). */
+  billing: Billing | null;
   /** Starts listening; resolves with the base URL. */
   listen(): Promise<string>;
   /** Stops accepting, lets in-flight requests finish, then closes the database. */
@@ -94,6 +98,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const { runtime, bus } = services;
   const probes: HealthProbes = services.redis ? { redis: () => services.redis!.ping(), queue: () => services.dispatcher.depth() } : {};
   registerRuntimeMetrics(metrics, models, services.dispatcher);
+  const billing = createBilling(config, { models, runtime, logger, redis: services.redis });
+  if (billing) runtime.gate = billing.gate;
 
   const app = express();
   app.disable('x-powered-by');
@@ -109,8 +115,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const ghlEvents = new GhlEventProcessor({ models, runtime, registry, logger, encryptionKey: config.encryptionKey, apiUrl: config.ghl.apiUrl, allowPrivateNetwork: config.allowPrivateNetwork });
   const ghlKeys = { ed25519: config.ghl.webhookPublicKey, rsa: config.ghl.webhookRsaPublicKey };
   // Before `/webhooks/:token`, which would take `gohighlevel` for a token.
-  const ghlWebhooks = ghlWebhookRoutes({ models, keys: ghlKeys, logger, stored: () => ghlEvents.kick() });
-  webhooks.use(webhookLogging(logger), metrics.middleware, requireDecodablePath, noSniff, ghlWebhooks, webhookRoutes(inbox, runtime));
+  const ghlWebhooks = ghlWebhookRoutes({ models, keys: ghlKeys, logger, stored: () => ghlEvents.kick(), gate: billing?.gate });
+  // `/webhooks/stripe` too comes before `/webhooks/:token`; without billing it is an unknown webhook (404).
+  const stripeWebhooks = billing ? [billing.webhookRoutes()] : [];
+  webhooks.use(webhookLogging(logger), metrics.middleware, requireDecodablePath, noSniff, ghlWebhooks, ...stripeWebhooks, webhookRoutes(inbox, runtime));
   webhooks.use((req, _res, next) => next(new HttpError(404, 'route_not_found', `There is no ${req.method} ${req.path}.`)));
   app.use((req, res, next) => (WEBHOOK_PATH.test(req.path) ? webhooks(req, res, next) : next()));
   app.use(httpLogging(logger));
@@ -120,21 +128,29 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   app.use(requireDecodablePath);
   operationsRoutes(app, sequelize, metrics, () => probes, { metricsToken: config.metricsToken });
 
-  const api = new ApiRoutes({ tenancy, authenticate: passport.authenticate });
+  // Billing on: every authenticated /api request counts against the agency's plan rate (429 past it).
+  const authenticate = billing
+    ? async (req: express.Request) => {
+        await passport.authenticate(req);
+        if (req.principal) await billing.rate.take(req.principal);
+      }
+    : passport.authenticate;
+  const api = new ApiRoutes({ tenancy, authenticate });
   authRoutes(api, { models, sessionTtlMs: config.sessionTtlMs, limiter: createLoginLimiter(sequelize, services.redis), verifyLogin: passport.verifyLogin, bus });
-  subaccountRoutes(api, models);
+  subaccountRoutes(api, models, billing?.limits);
   const audit = new AuditLog(models);
   const templates = new TemplateCatalog(models);
-  userRoutes(api, models, bus, audit);
+  userRoutes(api, models, bus, audit, billing?.limits);
   apiKeyRoutes(api, models, bus);
   nodeRoutes(api, registry);
   integrationRoutes(api, { models, encryptionKey: config.encryptionKey, allowPrivateNetwork: config.allowPrivateNetwork, templates, audit, onChanged: () => inbox.forget() });
   templateRoutes(api, { models, encryptionKey: config.encryptionKey, audit, onChanged: () => inbox.forget() });
   auditRoutes(api, models);
   ghlOAuthRoutes(api, { models, encryptionKey: config.encryptionKey, publicUrl: config.publicUrl, allowPrivateNetwork: config.allowPrivateNetwork, ghl: config.ghl, onChanged: () => inbox.forget() });
-  flowRoutes(api, { models, registry, runtime, publicUrl: config.publicUrl, encryptionKey: config.encryptionKey, templates, audit, onFlowChanged: () => inbox.forget() });
+  flowRoutes(api, { models, registry, runtime, publicUrl: config.publicUrl, encryptionKey: config.encryptionKey, templates, audit, onFlowChanged: () => inbox.forget(), limits: billing?.limits });
   executionRoutes(api, models, runtime);
   approvalRoutes(api, models, runtime);
+  billingRoutes(api, { models, billing, audit });
 
   app.use('/api', requireJson, express.json({ limit: JSON_LIMIT, strict: false, verify: verifyJsonDepth }));
   app.get('/api/openapi.json', (_req, res) => {
@@ -147,6 +163,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   app.use(errorMiddleware);
 
   ghlEvents.start();
+  billing?.start();
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
   const io = attachRealtime(server, { models, tenancy, bus, publicUrl: config.publicUrl, logger });
@@ -163,6 +180,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     express: app,
     server,
     routes: api.specs,
+    billing,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
@@ -175,6 +193,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       io.disconnectSockets(true);
       await stopListening(server);
       await ghlEvents.stop();
+      await billing?.stop();
       await services.close();
       await sequelize.close();
     },

@@ -12,6 +12,7 @@ import { createMetrics } from './lib/metrics.js';
 import { registerQueueDepth, stepDurations } from './runtime/metrics.js';
 import { startRuntime, type RuntimeTuning } from './runtime/services.js';
 import { stopListening } from './lib/stop-listening.js';
+import { createBilling } from './billing/billing.js';
 
 function listenOn(server: Server, host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -54,11 +55,16 @@ export async function startWorker(config: Config, options: { logger?: Logger; tu
   const services = await startRuntime(config, { models, registry: await nodeRegistry(), logger, observeStep: stepDurations(metrics) }, 'worker', options.tuning);
   // Stored executions by status are counted by web processes: the same rows, not scanned again per worker.
   registerQueueDepth(metrics, services.dispatcher);
+  // Schedules fired here count against plans too, and held executions are released from here as well.
+  const billing = createBilling(config, { models, runtime: services.runtime, logger, redis: services.redis });
+  if (billing) services.runtime.gate = billing.gate;
+  billing?.start();
   const probes: HealthProbes = { redis: () => services.redis!.ping(), queue: () => services.dispatcher.depth() };
   const server = createServer(operationsApp(sequelize, metrics, () => probes, { metricsToken: config.metricsToken, logger }));
   server.keepAliveTimeout = 5_000;
   async function close(): Promise<void> {
     await stopListening(server);
+    await billing?.stop();
     await services.close();
     await sequelize.close();
   }

@@ -18,6 +18,7 @@ import { presentExecutionWithUsage } from './token-usage.js';
 import { iso } from './present.js';
 import { paginate, pageParams, pagingQuery } from './pagination.js';
 import type { ApiRoutes } from './routes.js';
+import type { CountedLimits } from '../billing/counted-limits.js';
 
 export interface FlowDeps {
   models: Models;
@@ -31,6 +32,8 @@ export interface FlowDeps {
   audit: AuditLog;
   /** Called after a flow's graph, state or existence changed (webhook intake drops its cache). */
   onFlowChanged?(): void;
+  /** Plan limits (billing on): activating past the plan's active flows is refused. */
+  limits?: CountedLimits;
 }
 
 export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
@@ -223,6 +226,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
   for (const [action, active] of [['activate', true], ['deactivate', false]] as const) {
     api.add({ method: 'post', path: `${base}/:fid/${action}`, summary: `${action === 'activate' ? 'Activate' : 'Deactivate'} the flow’s webhooks, schedules and events`, tag: 'flows' }, async (req) => {
       const flow = await findFlow(req);
+      if (active && !flow.active) await deps.limits?.assertRoom(flow.agencyId, 'activeFlows');
       await models.Flow.sequelize!.transaction(async (transaction) => {
         await flow.update({ active }, { transaction });
         const version = await models.FlowVersion.findOne({ where: { flowId: flow.id, version: flow.version }, transaction });

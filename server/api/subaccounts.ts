@@ -8,12 +8,15 @@ import {
 import { paginate, pageParams, pagingQuery } from './pagination.js';
 import { presentSubaccount } from './present.js';
 import type { ApiRoutes } from './routes.js';
+import type { CountedLimits } from '../billing/counted-limits.js';
 
-export function subaccountRoutes(api: ApiRoutes, models: Models): void {
+/** `limits`: the plan's sub-account limit, when billing is on. */
+export function subaccountRoutes(api: ApiRoutes, models: Models, limits?: CountedLimits): void {
   api.add(
     { method: 'post', path: '/api/subaccounts', summary: 'Create a sub-account', tag: 'subaccounts', auth: 'agency', access: 'admin', body: createSubaccountBody, status: 201 },
     async (req) => {
       const body = req.body as CreateSubaccountBody;
+      await limits?.assertRoom(req.principal!.agencyId, 'subaccounts');
       const row = await models.Subaccount.create({ agencyId: req.principal!.agencyId, name: body.name, timezone: body.timezone ?? 'UTC' });
       return presentSubaccount(row);
     },

@@ -11,6 +11,7 @@ import { paginate, pageParams, pagingQuery } from './pagination.js';
 import { presentUser } from './present.js';
 import type { ApiRoutes } from './routes.js';
 import type { AuditLog } from '../audit/log.js';
+import type { CountedLimits } from '../billing/counted-limits.js';
 
 const wide = (role: Role) => role === 'owner' || role === 'admin';
 
@@ -25,7 +26,8 @@ function assertMayManage(actor: Principal, target: UserRow, newRole?: Role): voi
   if (newRole === 'owner') throw forbidden('Only an owner can make someone an owner.');
 }
 
-export function userRoutes(api: ApiRoutes, models: Models, bus: EventBus, audit: AuditLog): void {
+/** `limits`: the plan's user limit, when billing is on. */
+export function userRoutes(api: ApiRoutes, models: Models, bus: EventBus, audit: AuditLog, limits?: CountedLimits): void {
   const sequelize = models.User.sequelize!;
 
   /** 400 naming each listed sub-account that is not the agency's. */
@@ -63,6 +65,7 @@ export function userRoutes(api: ApiRoutes, models: Models, bus: EventBus, audit:
       const subaccountIds = body.subaccountIds ?? [];
       await assertSubaccounts(principal.agencyId, subaccountIds);
       if (await models.User.findOne({ where: { email } })) throw conflict('An account with this email already exists.', 'email_taken');
+      await limits?.assertRoom(principal.agencyId, 'users');
       const passwordHash = await hashPassword(body.password);
       const user = await sequelize.transaction(async (transaction) => {
         const user = await models.User.create(

@@ -16,6 +16,7 @@ import { ChildFlows } from './child-flows.js';
 import { revealGraph } from '../integrations/node-secrets.js';
 import type { StepObserver } from './step-runner.js';
 import { ExecutionStore, type StepState } from './store.js';
+import type { ExecutionGate } from '../billing/gate.js';
 
 export interface RuntimeOptions {
   models: Models;
@@ -76,6 +77,8 @@ export class Runtime {
   private waiters = 0;
 
   private readonly children: ChildFlows;
+  /** Plan limits on the executions webhooks, schedules and GoHighLevel events start; unset when billing is off. */
+  gate?: ExecutionGate;
 
   constructor(private readonly options: RuntimeOptions) {
     this.children = new ChildFlows({

@@ -28,6 +28,9 @@ export class Scheduler {
     let fired = 0;
     for (const trigger of due) {
       const scheduledFor = trigger.nextRunAt!;
+      // Billing on: past the plan's monthly executions the run is stored held and starts once the limit allows.
+      const gate = this.runtime.gate;
+      const admitted = gate ? await gate.allowsSubaccount(trigger.subaccountId) : true;
       const executionId = await this.models.Trigger.sequelize!.transaction(async (transaction) => {
         const [won] = await this.models.Trigger.update(
           { nextRunAt: nextRunFor(trigger.type, trigger.config, now), lastRunAt: now },
@@ -45,10 +48,13 @@ export class Scheduler {
           },
           transaction,
         );
+        if (!admitted) await gate!.hold(execution.id, transaction);
         return execution.id;
       });
       if (executionId) {
         fired++;
+        if (!admitted) continue;
+        await gate?.startedIn(trigger.subaccountId);
         await this.runtime.dispatch(executionId);
       }
     }

@@ -46,7 +46,8 @@ export interface InboxEntry {
     executionId: string;
     response: { status: number; body: unknown };
   };
-  execution: ExecutionData & { status: 'queued'; error: null; retryOf: null };
+  /** Queued; or waiting when a plan's monthly limit holds it back (server/billing/held.ts). */
+  execution: ExecutionData & { status: 'queued' | 'waiting'; error: null; retryOf: null };
 }
 
 export interface ResolvedHook {

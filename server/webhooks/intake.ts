@@ -95,6 +95,15 @@ export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime): Router {
     const key = idempotencyKey(req, body, config);
     if (key && (await replay(trigger.id, key, res))) return;
 
+    // Billing on: past the plan's monthly executions (a cached answer, no query) the delivery is still
+    // stored, held, and answered 429; it starts by itself once the limit allows.
+    const gate = runtime.gate;
+    let held = false;
+    if (gate) {
+      const allowed = gate.allows(flow.agencyId);
+      held = !(typeof allowed === 'boolean' ? allowed : await allowed);
+      if (!held) gate.started(flow.agencyId);
+    }
     const executionId = newId();
     const response = { status: 202, body: { executionId } };
     const execution = {
@@ -102,13 +111,13 @@ export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime): Router {
       flowId: flow.id,
       subaccountId: flow.subaccountId,
       flowVersion: flow.version,
-      status: 'queued' as const,
+      status: 'queued' as 'queued' | 'waiting',
       trigger: { type: 'webhook', nodeId: trigger.nodeId },
       input: { method: req.method, headers: req.headers, query: req.query, body },
       error: null,
       retryOf: null,
       startedAt: null,
-      ...runtime.reservation(executionId, raw.length),
+      ...(held ? gate!.heldState : runtime.reservation(executionId, raw.length)),
     };
     const request = { method: req.method, url: maskUrl(req.originalUrl), headers: req.headers, query: req.query, raw: raw.toString('base64') };
     try {
@@ -121,6 +130,7 @@ export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime): Router {
       if (err instanceof UniqueConstraintError && key && (await replay(trigger.id, key, res))) return;
       throw err;
     }
+    if (held) throw await gate!.refusal(flow.agencyId, executionId);
     const answer = config.respond === 'onResponseNode' ? runtime.waitForResponse(executionId, ON_COMPLETED_WAIT_MS) : undefined;
     await runtime.dispatch(executionId, execution);
     res.locals[WEBHOOK_ACCEPTED_AT] = performance.now(); // stored and dispatched: intake latency ends here (/metrics)

@@ -7,6 +7,7 @@ import { parseJsonBody } from '../../lib/json-body.js';
 import { WEBHOOK_ACCEPTED_AT } from '../../lib/metrics.js';
 import { WEBHOOK_BODY_LIMIT } from '../intake.js';
 import { verifyGhlSignature, type GhlWebhookKeys } from './signature.js';
+import type { ExecutionGate } from '../../billing/gate.js';
 
 /** GoHighLevel's events are refused this far from now (CONTRACT §7): a replayed capture is too old. */
 export const TIMESTAMP_WINDOW_MS = 5 * 60_000;
@@ -19,6 +20,8 @@ export interface GhlIntakeDeps {
   logger: Logger;
   /** Told that an event was stored, so it is processed at once. */
   stored(): void;
+  /** Plan limits, when billing is on. */
+  gate?: ExecutionGate;
 }
 
 const short = (value: unknown, max: number): string | null => (typeof value === 'string' && value && value.length <= max ? value : null);
@@ -70,8 +73,12 @@ export function ghlWebhookRoutes(deps: GhlIntakeDeps): Router {
       throw tooManyRequests('The event could not be stored just now; GoHighLevel sends it again.', RETRY_AFTER_SECONDS, 'not_stored');
     }
     res.locals[WEBHOOK_ACCEPTED_AT] = performance.now();
-    res.status(200).json({ ok: true });
+    // Stored either way; past a plan's monthly executions GoHighLevel is answered 429 (its retry is a duplicate, 200).
+    const locationId = short(payload.locationId, 100);
+    const refusal = deps.gate && locationId ? await deps.gate.locationRefusal(locationId).catch(() => null) : null;
     deps.stored();
+    if (refusal) throw refusal;
+    res.status(200).json({ ok: true });
   });
   router.all('/webhooks/gohighlevel', () => {
     throw new HttpError(405, 'method_not_allowed', 'GoHighLevel events are POSTed.', [], { Allow: 'POST' });

@@ -146,6 +146,9 @@ export class GhlEventProcessor {
       if (await triggerFires(registry, trigger, input)) starts.push({ trigger, input });
     }
 
+    // Billing on: flows of agencies past their monthly executions start held, and start once the limit allows.
+    const gate = runtime.gate;
+    const admitted = gate ? await Promise.all(starts.map(({ trigger }) => gate.allowsSubaccount(trigger.subaccountId))) : [];
     const eventAt = new Date(Date.parse(text(payload.timestamp) ?? '') || Date.now());
     const executionIds = await models.GhlEvent.sequelize!.transaction(async (transaction) => {
       if (snapshotOf && objectId && locationId) await this.keepSnapshot(transaction, { locationId, kind: snapshotOf.kind, objectId }, previous, snapshot, eventAt);
@@ -155,15 +158,17 @@ export class GhlEventProcessor {
         await models.Integration.update({ status, lastError }, { where: { id: integrations.map((i) => i.id) }, transaction });
       }
       const ids: string[] = [];
-      for (const { trigger, input } of starts) {
+      for (const [i, { trigger, input }] of starts.entries()) {
         const flow = await models.Flow.findByPk(trigger.flowId, { transaction });
         if (!flow?.active) continue;
         const execution = await runtime.create({ flow, triggerNodeId: trigger.nodeId, triggerType: 'ghl', input }, transaction);
-        ids.push(execution.id);
+        if (gate && !admitted[i]) await gate.hold(execution.id, transaction);
+        else ids.push(execution.id);
       }
       await event.update({ processedAt: new Date(), claimedUntil: null }, { transaction });
       return ids;
     });
+    if (gate) for (const [i, { trigger }] of starts.entries()) if (admitted[i]) await gate.startedIn(trigger.subaccountId);
     for (const id of executionIds) await runtime.dispatch(id);
   }
 
