@@ -47,8 +47,10 @@ export function serveEditor(app: Express, dir = editorDirectory()): void {
   app.use('/assets', express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false }));
   app.use(express.static(dir, { index: false, maxAge: '1h' }));
   app.get(/.*/, (req: Request, res: Response, next: NextFunction) => {
-    // Client routes have no file extension; a missing script or image gets a 404, not the page.
-    if (SERVER_PATHS.test(req.path) || /\.[a-z0-9]+$/i.test(req.path)) return next();
+    // Client routes have no file extension; a missing script or image gets a 404, not the page. Past `/`,
+    // only a browser navigating (it asks for HTML) gets the page: a script or API client gets the JSON 404.
+    const navigating = req.path === '/' || (req.headers.accept ?? '').includes('text/html');
+    if (SERVER_PATHS.test(req.path) || /\.[a-z0-9]+$/i.test(req.path) || !navigating) return next();
     res.setHeader('Content-Security-Policy', EDITOR_CSP);
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(page);

@@ -35,11 +35,17 @@ describe('The editor is served at /', function () {
   });
 
   it('lets the editor page run its form validator but keeps the rest of the policy', async () => {
-    const res = await server.request('GET', '/flows');
+    const res = await server.request('GET', '/flows', { headers: { accept: 'text/html' } });
     const csp = res.headers.get('content-security-policy')!;
     expect(csp).to.include("script-src 'self' 'unsafe-eval'");
     expect(csp).to.include("object-src 'none'");
     expect(csp).to.not.include('upgrade-insecure-requests');
+  });
+
+  it('answers a client route asked for by a script (no text/html in Accept) with the JSON 404, not the page', async () => {
+    const res = await server.request('GET', '/flows', { headers: { accept: 'application/json' } });
+    expect(res.status).to.equal(404);
+    expect(res.body.error.code).to.equal('route_not_found');
   });
 
   it('answers missing files, API routes, webhooks and operations as before, never with the page', async () => {
