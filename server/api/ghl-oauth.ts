@@ -108,7 +108,7 @@ export function ghlOAuthRoutes(api: ApiRoutes, deps: GhlOAuthDeps): void {
         template: row.template,
         status: row.status,
         subaccountId: row.subaccountId,
-        config: maskedConfig(findTemplate(row.template), row),
+        config: maskedConfig(findTemplate(row.template), row, deps.encryptionKey),
         createdAt: iso(row.createdAt),
         updatedAt: iso(row.updatedAt),
       };

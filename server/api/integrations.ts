@@ -57,7 +57,7 @@ export function integrationRoutes(api: ApiRoutes, deps: IntegrationDeps): void {
     lastError: row.lastError ?? null,
     lastTestedAt: row.lastTestedAt ? iso(row.lastTestedAt) : null,
     lastUsedAt: row.lastUsedAt ? iso(row.lastUsedAt) : null,
-    config: maskedConfig(template, row),
+    config: maskedConfig(template, row, encryptionKey),
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   });

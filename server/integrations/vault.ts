@@ -23,10 +23,13 @@ export function revealConfig(row: IntegrationRow, key: Buffer): Record<string, u
 }
 
 /** The config as the API shows it: every stored secret as "********". */
-export function maskedConfig(template: IntegrationTemplate | undefined, row: IntegrationRow): Record<string, unknown> {
+export function maskedConfig(template: IntegrationTemplate | undefined, row: IntegrationRow, key: Buffer): Record<string, unknown> {
   const masked: Record<string, unknown> = { ...row.config };
+  // Only secrets that hold a value are shown masked: a mask for one never set (an OAuth integration's
+  // token field) would come back in a PATCH as a value to keep, and fail.
+  const stored = row.secrets ? Object.keys(unseal<Record<string, unknown>>(row.secrets as unknown as Sealed, key)) : [];
   // A field a changed template now calls secret may still sit in clear in an older row: masked too.
-  for (const name of template ? secretFields(template) : []) if (row.secrets || name in masked) masked[name] = MASK;
+  for (const name of template ? secretFields(template) : []) if (stored.includes(name) || name in masked) masked[name] = MASK;
   return masked;
 }
 

@@ -48,6 +48,20 @@ for (const kind of databaseKinds) {
       expect((await server.request('GET', path(`/${id}`), { token: ws.token })).body.status).to.equal('active');
     });
 
+    it('masks only the secrets that hold a value, so the config read back can be sent back unchanged', async () => {
+      const created = await server.request('POST', path(), {
+        token: ws.token,
+        body: { template: 'http', name: 'CRM API', config: { baseUrl: 'https://crm.example.com', authType: 'bearer', token: 'tok_secret_1' } },
+      });
+      expect(created.status).to.equal(201);
+      expect(created.body.config).to.deep.equal({ baseUrl: 'https://crm.example.com', authType: 'bearer', token: '********' }, 'no mask for the unset password or API key');
+      const patched = await server.request('PATCH', path(`/${created.body.id}`), { token: ws.token, body: { config: created.body.config } });
+      expect(patched.status, patched.text).to.equal(200);
+      expect(patched.body.config.token).to.equal('********');
+      const row = await server.app.models.Integration.findByPk(created.body.id);
+      expect(JSON.stringify(row!.toJSON())).to.not.include('tok_secret_1');
+    });
+
     it('refuses an unknown template and a config that breaks the schema, one detail each', async () => {
       const unknown = await server.request('POST', path(), { token: ws.token, body: { template: 'nope', name: 'x', config: {} } });
       expect(unknown.status).to.equal(400);
