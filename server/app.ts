@@ -143,7 +143,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   userRoutes(api, models, bus, audit, billing?.limits);
   apiKeyRoutes(api, models, bus);
   nodeRoutes(api, registry);
-  integrationRoutes(api, { models, encryptionKey: config.encryptionKey, allowPrivateNetwork: config.allowPrivateNetwork, templates, audit, onChanged: () => inbox.forget() });
+  integrationRoutes(api, { models, encryptionKey: config.encryptionKey, allowPrivateNetwork: config.allowPrivateNetwork, templates, audit, ghlOAuth: !!config.ghl.oauth, onChanged: () => inbox.forget() });
   templateRoutes(api, { models, encryptionKey: config.encryptionKey, audit, onChanged: () => inbox.forget() });
   auditRoutes(api, models);
   ghlOAuthRoutes(api, { models, encryptionKey: config.encryptionKey, publicUrl: config.publicUrl, allowPrivateNetwork: config.allowPrivateNetwork, ghl: config.ghl, onChanged: () => inbox.forget() });

@@ -34,14 +34,22 @@ export interface IntegrationDeps {
   /** Built-in templates and each agency's custom ones. */
   templates: TemplateCatalog;
   audit: AuditLog;
+  /** Whether GoHighLevel's marketplace app is configured (GHL_CLIENT_ID): then its template offers OAuth. */
+  ghlOAuth?: boolean;
   /** Called after an integration changed (webhook intake drops cached secrets). */
   onChanged?(): void;
 }
 
 /** The templates as the API lists them: without their handlers; an agency's own marked `custom`. */
-export function presentTemplate(template: Template) {
-  const { test: _test, httpAuth: _httpAuth, validate: _validate, ...shown } = template;
-  return shown;
+export function presentTemplate(template: Template, extra: { ghlOAuth?: boolean } = {}) {
+  const { test: _test, httpAuth: _httpAuth, validate: _validate, options, ...shown } = template;
+  return {
+    ...shown,
+    // Option lists by name (their loaders stay on the server): GET …/integrations/:iid/options/:name.
+    ...(options ? { options: Object.keys(options) } : {}),
+    // CONTRACT §4: how to connect by OAuth instead of the form, when the service's app is configured.
+    ...(template.id === 'gohighlevel' && extra.ghlOAuth ? { oauth: { startPath: '/api/subaccounts/{sid}/integrations/oauth/gohighlevel/start' } } : {}),
+  };
 }
 
 export function integrationRoutes(api: ApiRoutes, deps: IntegrationDeps): void {
@@ -88,7 +96,7 @@ export function integrationRoutes(api: ApiRoutes, deps: IntegrationDeps): void {
   const target = (row: IntegrationRow) => ({ type: 'integration', id: row.id, name: row.name });
 
   api.add({ method: 'get', path: '/api/integration-templates', summary: 'The integration templates, with their config schemas (your agency’s own marked custom)', tag: 'integrations', auth: 'agency' }, async (req) =>
-    (await templates.list(req.principal!.agencyId)).map(presentTemplate),
+    (await templates.list(req.principal!.agencyId)).map((template) => presentTemplate(template, { ghlOAuth: deps.ghlOAuth })),
   );
 
   api.add({ method: 'post', path: base, summary: 'Connect an integration (secrets are encrypted and never returned)', tag: 'integrations', body: createBody, status: 201 }, async (req) => {

@@ -92,6 +92,11 @@ for (const kind of databaseKinds) {
       expect(connected.status).to.equal(200);
       expect(connected.body).to.include({ name: 'Dental GHL', template: 'gohighlevel', status: 'active', subaccountId: ws.sid });
       expect(connected.body.config).to.include({ authType: 'oauth', locationId: 'loc_demo_1', accessToken: '********', refreshToken: '********', userType: 'Location' });
+      expect(connected.body.config, 'no mask for the token an OAuth connection never set').to.not.have.property('token');
+      const templates = await first.request('GET', '/api/integration-templates', { token: owner });
+      const ghl = templates.body.find((t: { id: string }) => t.id === 'gohighlevel');
+      expect(ghl.oauth).to.deep.equal({ startPath: '/api/subaccounts/{sid}/integrations/oauth/gohighlevel/start' });
+      expect(ghl.options).to.include.members(['pipelines', 'calendars']);
       const id = connected.body.id as string;
       const row = await first.app.models.Integration.findByPk(id);
       const issued = await stored(id);

@@ -31,6 +31,8 @@ for (const kind of databaseKinds) {
       const template = res.body.find((t: { id: string }) => t.id === 'webhook-secret');
       expect(template.configSchema.properties.secret.format).to.equal('password');
       expect(template.setupInstructions).to.be.a('string');
+      const ghl = res.body.find((t: { id: string }) => t.id === 'gohighlevel');
+      expect(ghl, 'no OAuth offered without the marketplace app (GHL_CLIENT_ID)').to.not.have.property('oauth');
     });
 
     it('stores the secret encrypted and never returns it', async () => {
