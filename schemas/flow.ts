@@ -75,7 +75,11 @@ export const flowUpdateSchema = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
-  properties: flowDocumentSchema.properties,
+  properties: {
+    ...flowDocumentSchema.properties,
+    /** The version the editor started from: a save over a newer one is refused (409 version_conflict). */
+    baseVersion: { type: 'integer', minimum: 1 },
+  },
 } as const;
 export type FlowUpdate = FromSchema<typeof flowUpdateSchema>;
 

@@ -5,7 +5,7 @@ import type { NodeRegistry } from '../../nodes/registry.js';
 import { flowDocumentSchema, flowUpdateSchema, runFlowSchema, type FlowDocument, type FlowGraph, type FlowUpdate } from '../../schemas/flow.js';
 import type { Models } from '../db/models/index.js';
 import type { FlowRow, TriggerRow } from '../db/models/runtime.js';
-import { backlogFull, badRequest, notFound, type ErrorDetail } from '../lib/errors.js';
+import { backlogFull, badRequest, HttpError, notFound, type ErrorDetail } from '../lib/errors.js';
 import { maskGraph, sealGraph } from '../integrations/node-secrets.js';
 import type { TemplateCatalog } from '../integrations/catalog.js';
 import type { IntegrationNeeds } from '../integrations/access.js';
@@ -35,6 +35,15 @@ export interface FlowDeps {
   /** Plan limits (billing on): activating past the plan's active flows is refused. */
   limits?: CountedLimits;
 }
+
+/** A save whose base is not the current version (CONTRACT: no lost edits); nothing was stored. */
+const versionConflict = (baseVersion: number, currentVersion: number) =>
+  new HttpError(
+    409,
+    'version_conflict',
+    `The flow is at version ${currentVersion}, not version ${baseVersion} this save started from (it was saved meanwhile); nothing was stored. Reload it, compare, or save again with baseVersion ${currentVersion} to overwrite.`,
+    [{ path: '/baseVersion', message: `the current version is ${currentVersion}`, currentVersion }],
+  );
 
 export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
   const { models, registry, runtime, encryptionKey, audit } = deps;
@@ -93,6 +102,13 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
 
   const present = async (flow: FlowRow) => (await presentAll([flow]))[0];
 
+  /** Who saves a version: the user, or the creator of the API key that saved it. */
+  async function authorOf(req: Request): Promise<{ createdById: string; createdByEmail: string | null }> {
+    const id = req.principal!.actorUserId;
+    const user = await models.User.findByPk(id, { attributes: ['email'] });
+    return { createdById: id, createdByEmail: user?.email ?? null };
+  }
+
   async function findFlow(req: Request): Promise<FlowRow> {
     const flow = await models.Flow.findOne({ where: { id: String(req.params.fid), subaccountId: req.subaccount!.id } });
     if (!flow) throw notFound('flow');
@@ -139,6 +155,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
     await assertErrorFlow(req, doc.errorFlowId);
     // An exported flow carries its secrets masked: they must be entered again (400 naming each field).
     const graph = sealGraph(clear, registry, encryptionKey);
+    const author = await authorOf(req);
     const flow = await models.Flow.sequelize!.transaction(async (transaction) => {
       const flow = await models.Flow.create(
         {
@@ -152,7 +169,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
         },
         { transaction },
       );
-      await models.FlowVersion.create({ flowId: flow.id, version: 1, graph }, { transaction });
+      await models.FlowVersion.create({ flowId: flow.id, version: 1, graph, ...author }, { transaction });
       await syncTriggers(models, flow, graph, registry, transaction);
       return flow;
     });
@@ -185,13 +202,18 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
     }
     if (body.errorFlowId !== undefined) await assertErrorFlow(req, body.errorFlowId, flow.id);
     const before = { name: flow.name, description: flow.description, errorFlowId: flow.errorFlowId, version: flow.version };
+    const author = await authorOf(req);
     await models.Flow.sequelize!.transaction(async (transaction) => {
+      // Read again under a row lock: of two saves from the same base, the second sees the first's version.
+      await flow.reload({ transaction, lock: transaction.LOCK.UPDATE });
+      if (body.baseVersion !== undefined && body.baseVersion !== flow.version) throw versionConflict(body.baseVersion, flow.version);
+      before.version = flow.version;
       const current = await models.FlowVersion.findOne({ where: { flowId: flow.id, version: flow.version }, transaction });
       // A secret sent back masked keeps the current version's value; an unchanged one keeps its seal.
       const sealed = graph && sealGraph(graph, registry, encryptionKey, current?.graph);
       const changed = sealed && JSON.stringify(current?.graph) !== JSON.stringify(sealed);
       const version = changed ? flow.version + 1 : flow.version;
-      if (changed) await models.FlowVersion.create({ flowId: flow.id, version, graph: sealed }, { transaction });
+      if (changed) await models.FlowVersion.create({ flowId: flow.id, version, graph: sealed, ...author }, { transaction });
       await flow.update(
         {
           version,
@@ -220,7 +242,15 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
   api.add({ method: 'get', path: `${base}/:fid/versions`, summary: 'List a flow’s immutable versions', tag: 'flows' }, async (req) => {
     const flow = await findFlow(req);
     const versions = await models.FlowVersion.findAll({ where: { flowId: flow.id }, order: [['version', 'DESC']] });
-    return { items: versions.map((v) => ({ version: v.version, graph: shown(v.graph), createdAt: iso(v.createdAt) })), nextCursor: null };
+    return {
+      items: versions.map((v) => ({
+        version: v.version,
+        graph: shown(v.graph),
+        createdAt: iso(v.createdAt),
+        createdBy: v.createdById || v.createdByEmail ? { id: v.createdById, email: v.createdByEmail } : null,
+      })),
+      nextCursor: null,
+    };
   });
 
   for (const [action, active] of [['activate', true], ['deactivate', false]] as const) {

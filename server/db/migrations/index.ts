@@ -10,6 +10,7 @@ import * as m0008 from './0008-custom-templates-audit.js';
 import * as m0009 from './0009-ghl-events.js';
 import * as m0010 from './0010-execution-children.js';
 import * as m0011 from './0011-billing.js';
+import * as m0012 from './0012-flow-version-authors.js';
 
 type Step = (params: { context: QueryInterface }) => Promise<void>;
 
@@ -26,4 +27,5 @@ export const migrations: { name: string; up: Step; down: Step }[] = [
   { name: '0009-ghl-events', ...m0009 },
   { name: '0010-execution-children', ...m0010 },
   { name: '0011-billing', ...m0011 },
+  { name: '0012-flow-version-authors', ...m0012 },
 ];

@@ -39,6 +39,9 @@ export interface FlowVersionRow extends Row<FlowVersionRow>, Stamps {
   flowId: string;
   version: number;
   graph: FlowGraph;
+  /** Who saved it (null before migration 0012, and for seeded versions). */
+  createdById: CreationOptional<string | null>;
+  createdByEmail: CreationOptional<string | null>;
 }
 
 export interface TriggerRow extends Row<TriggerRow>, Stamps {
@@ -152,7 +155,7 @@ export function defineRuntimeModels(sequelize: Sequelize) {
   );
   const FlowVersion = sequelize.define<FlowVersionRow>(
     'FlowVersion',
-    { id: idColumn(), flowId: UUID, version: INTEGER, graph: JSONB, ...stamps },
+    { id: idColumn(), flowId: UUID, version: INTEGER, graph: JSONB, createdById: UUID, createdByEmail: STRING, ...stamps },
     { tableName: 'flow_versions' },
   );
   const Trigger = sequelize.define<TriggerRow>(
