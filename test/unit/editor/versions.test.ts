@@ -1,0 +1,109 @@
+import { expect } from 'chai';
+import { diffGraphs, formatPath, preview, valueChanges } from '../../../editor/src/lib/diff.js';
+import { draftKey, draftToOffer, dropDraft, keepDraft, readDraft, type DraftStorage } from '../../../editor/src/lib/draft.js';
+import { graph } from './fixtures.js';
+
+/** The Storage calls a draft makes, on a Map. */
+function memoryStorage(): DraftStorage & { map: Map<string, string> } {
+  const map = new Map<string, string>();
+  return { map, getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v), removeItem: (k) => void map.delete(k) };
+}
+
+describe('editor: version diff', () => {
+  it('finds nodes added, removed, changed (with each config change) and connections added or removed', () => {
+    const before = graph();
+    const after = graph();
+    after.nodes = after.nodes.filter((n) => n.id !== 'set');
+    after.nodes.push({ id: 'mail', type: 'logic.set', config: { value: 'sent' }, position: { x: 900, y: 0 } });
+    const check = after.nodes.find((n) => n.id === 'check')!;
+    check.name = 'Has an email?';
+    check.config = { rules: { combinator: 'or', rules: [{ left: '{{ $json.body.email }}', operator: 'is_not_empty' }, { left: '{{ $json.body.phone }}', operator: 'is_not_empty' }] } };
+    after.edges = [after.edges[0], { source: 'check', sourcePort: 'true', target: 'mail' }];
+
+    const diff = diffGraphs(before, after);
+    expect(diff.same).to.equal(false);
+    expect(diff.added.map((n) => n.id)).to.deep.equal(['mail']);
+    expect(diff.removed.map((n) => n.id)).to.deep.equal(['set']);
+    expect(diff.changed.map((c) => c.id)).to.deep.equal(['check']);
+    const changes = diff.changed[0].changes.map((c) => ({ path: formatPath(c.path), kind: c.kind, before: c.before, after: c.after }));
+    expect(changes).to.deep.equal([
+      { path: 'name', kind: 'added', before: undefined, after: 'Has an email?' },
+      { path: 'config.rules.combinator', kind: 'changed', before: 'and', after: 'or' },
+      { path: 'config.rules.rules', kind: 'changed', before: before.nodes[1].config!.rules && (before.nodes[1].config!.rules as { rules: unknown }).rules, after: (check.config.rules as { rules: unknown }).rules },
+    ]);
+    expect(diff.edgesAdded).to.deep.equal([{ source: 'check', sourcePort: 'true', target: 'mail' }]);
+    expect(diff.edgesRemoved).to.deep.equal([{ source: 'check', sourcePort: 'true', target: 'set' }]);
+  });
+
+  it('tells a node only moved apart from a real change, and two equal graphs as the same', () => {
+    const before = graph();
+    const after = graph();
+    after.nodes[0].position = { x: 50, y: 80 };
+    const diff = diffGraphs(before, after);
+    expect(diff.same).to.equal(true);
+    expect(diff.moved).to.deep.equal(['hook']);
+    expect(diff.changed).to.deep.equal([]);
+    expect(diffGraphs(graph(), graph())).to.include({ same: true });
+  });
+
+  it('reads an edge without a port as the main port', () => {
+    const before = graph();
+    const after = graph();
+    delete after.edges[0].sourcePort;
+    expect(diffGraphs(before, after).same).to.equal(true);
+  });
+
+  it('descends into objects and same-length arrays, and reports fields added and removed', () => {
+    expect(valueChanges({ a: 1, list: [1, 2], gone: true }, { a: 2, list: [1, 3], fresh: 'x' })).to.deep.equal([
+      { path: ['a'], kind: 'changed', before: 1, after: 2 },
+      { path: ['fresh'], kind: 'added', after: 'x' },
+      { path: ['gone'], kind: 'removed', before: true },
+      { path: ['list', 1], kind: 'changed', before: 2, after: 3 },
+    ]);
+    expect(valueChanges([1], [1, 2])).to.deep.equal([{ path: [], kind: 'changed', before: [1], after: [1, 2] }]);
+  });
+
+  it('formats paths and cuts long values', () => {
+    expect(formatPath(['config', 'rules', 'rules', 0, 'value'])).to.equal('config.rules.rules[0].value');
+    expect(preview('x'.repeat(200), 10)).to.have.length(10);
+    expect(preview(undefined)).to.equal('(none)');
+    expect(preview({ a: 1 })).to.equal('{"a":1}');
+  });
+});
+
+describe('editor: local drafts', () => {
+  const at = '2026-01-01T00:00:00.000Z';
+
+  it('keeps a draft per flow and reads it back', () => {
+    const storage = memoryStorage();
+    keepDraft(storage, 's1', 'f1', { baseVersion: 3, graph: graph(), savedAt: at });
+    expect(readDraft(storage, 's1', 'f1')).to.deep.equal({ baseVersion: 3, graph: graph(), savedAt: at });
+    expect(readDraft(storage, 's1', 'f2')).to.equal(null);
+    dropDraft(storage, 's1', 'f1');
+    expect(readDraft(storage, 's1', 'f1')).to.equal(null);
+  });
+
+  it('offers a draft only when it differs from what the server holds, and forgets one that does not', () => {
+    const storage = memoryStorage();
+    const edited = graph();
+    edited.nodes[2].config = { value: { ok: false } };
+    keepDraft(storage, 's', 'f', { baseVersion: 1, graph: edited, savedAt: at });
+    expect(draftToOffer(storage, 's', 'f', graph())?.graph).to.deep.equal(edited);
+    keepDraft(storage, 's', 'f', { baseVersion: 1, graph: graph(), savedAt: at });
+    expect(draftToOffer(storage, 's', 'f', graph())).to.equal(null);
+    expect(storage.map.has(draftKey('s', 'f'))).to.equal(false);
+  });
+
+  it('ignores what is not a draft (broken JSON, another shape)', () => {
+    const storage = memoryStorage();
+    for (const text of ['{not json', '{"baseVersion":"1","graph":{"nodes":[],"edges":[]},"savedAt":"x"}', '{"baseVersion":1,"graph":{"nodes":{}},"savedAt":"x"}', 'null']) {
+      storage.setItem(draftKey('s', 'f'), text);
+      expect(readDraft(storage, 's', 'f'), text).to.equal(null);
+    }
+  });
+
+  it('goes on editing when the storage is full', () => {
+    const full: DraftStorage = { getItem: () => null, removeItem: () => undefined, setItem: () => { throw new Error('QuotaExceededError'); } };
+    expect(() => keepDraft(full, 's', 'f', { baseVersion: 1, graph: graph(), savedAt: at })).not.to.throw();
+  });
+});
