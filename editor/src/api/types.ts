@@ -84,6 +84,15 @@ export interface Flow {
   updatedAt: string;
 }
 
+/** One immutable version of a flow (`GET …/flows/:fid/versions`), newest first. */
+export interface FlowVersion {
+  version: number;
+  graph: FlowGraph;
+  createdAt: string;
+  /** Who saved it; null for seeded versions and those saved before authors were recorded. */
+  createdBy: { id: string | null; email: string | null } | null;
+}
+
 export type ExecutionStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
 export type StepStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
 
