@@ -23,6 +23,12 @@ export const whenUnauthorized = (handler: () => void): void => {
   onUnauthorized = handler;
 };
 
+let onPlanLimit: (message: string, details: ErrorDetail[]) => void = () => undefined;
+/** Called when a plan limit refuses an action (429 plan_limit_reached), so the way out can be shown wherever it happened. */
+export const whenPlanLimit = (handler: (message: string, details: ErrorDetail[]) => void): void => {
+  onPlanLimit = handler;
+};
+
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const token = storedToken();
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -39,6 +45,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (!res.ok) {
     const error = (parsed as ApiErrorBody | undefined)?.error;
     if (res.status === 401 && token && !path.startsWith('/api/auth/login')) onUnauthorized();
+    if (res.status === 429 && error?.code === 'plan_limit_reached') onPlanLimit(error.message, error.details ?? []);
     throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? `The server answered ${res.status}.`, error?.details ?? []);
   }
   return parsed as T;

@@ -11,6 +11,9 @@ import { Shell } from './Shell';
 
 // The canvas (React Flow, forms, dagre) loads only when a flow is opened.
 const EditorScreen = lazy(() => import('../editor/EditorScreen'));
+// Integrations (with @rjsf for the setup forms) and billing load when first opened.
+const IntegrationsScreen = lazy(() => import('../screens/IntegrationsScreen'));
+const BillingScreen = lazy(() => import('../screens/BillingScreen'));
 
 export function App() {
   const route = useRoute();
@@ -45,6 +48,20 @@ export function App() {
       break;
     case 'executions':
       screen = <ExecutionsScreen sid={route.sid} />;
+      break;
+    case 'integrations':
+      screen = (
+        <Suspense fallback={<p className="centered">Loading…</p>}>
+          <IntegrationsScreen key={route.sid} sid={route.sid} editable={editable} role={me.user?.role} />
+        </Suspense>
+      );
+      break;
+    case 'billing':
+      screen = (
+        <Suspense fallback={<p className="centered">Loading…</p>}>
+          <BillingScreen />
+        </Suspense>
+      );
       break;
     case 'flow':
       screen = (

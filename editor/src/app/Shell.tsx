@@ -1,14 +1,19 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import type { Route } from '../lib/route';
 import { navigate } from './router';
 import { useSession } from './session';
 import { ThemeToggle } from '../components/ThemeToggle';
+import { PlanLimitBanner } from '../components/PlanLimitBanner';
+import { useBillingAccess } from './billing-access';
 
 /** The header every signed-in screen shares: agency, sub-account switcher, sections, the user. */
 export function Shell({ route, children }: { route: Route; children: ReactNode }) {
   const me = useSession((s) => s.me)!;
   const signOut = useSession((s) => s.signOut);
-  const sid = 'sid' in route ? route.sid : undefined;
+  // Agency-wide pages (billing) keep the sections of the first sub-account at hand.
+  const sid = 'sid' in route ? route.sid : me.subaccounts[0]?.id;
+  const billing = useBillingAccess((s) => s.visible);
+  useEffect(() => useBillingAccess.getState().check(me.user?.id ?? '', me.user?.role), [me.user?.id, me.user?.role]);
   return (
     <div className="shell">
       <header className="topbar">
@@ -34,6 +39,14 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
             <a href="#" className={route.screen === 'executions' ? 'active' : ''} onClick={(e) => (e.preventDefault(), navigate({ screen: 'executions', sid }))}>
               Executions
             </a>
+            <a href="#" className={route.screen === 'integrations' ? 'active' : ''} onClick={(e) => (e.preventDefault(), navigate({ screen: 'integrations', sid }))}>
+              Integrations
+            </a>
+            {billing && (
+              <a href="/billing" className={route.screen === 'billing' ? 'active' : ''} onClick={(e) => (e.preventDefault(), navigate({ screen: 'billing' }))}>
+                Billing
+              </a>
+            )}
           </nav>
         )}
         <span className="spacer" />
@@ -45,6 +58,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
           Sign out
         </button>
       </header>
+      <PlanLimitBanner />
       <div className="content">{children}</div>
     </div>
   );

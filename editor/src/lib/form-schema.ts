@@ -1,4 +1,5 @@
 import type { JsonSchema, NodeType } from '../api/types.js';
+import { optionHintOf, optionsUi } from './option-hints.js';
 
 // What the config form (@rjsf) gets: the node's schema with the parts it cannot render well replaced by
 // the editor's own fields, chosen through uiSchema: the rule builder for rule groups, a JSON editor for
@@ -27,7 +28,9 @@ export function uiSchemaFor(type: Pick<NodeType, 'configSchema' | 'uiSchema' | '
   const fieldsOf = (schema: unknown, target: Record<string, unknown>) => {
     const properties = ((schema as Schema)?.properties ?? {}) as Record<string, unknown>;
     for (const [name, prop] of Object.entries(properties)) {
-      if (isRuleGroup(prop)) target[name] = { 'ui:field': 'rules' };
+      const hint = optionHintOf(prop);
+      if (hint) target[name] = optionsUi(hint);
+      else if (isRuleGroup(prop)) target[name] = { 'ui:field': 'rules' };
       else if (isUntyped(prop)) target[name] = { 'ui:field': 'json' };
       else if (name === 'integrationId') target[name] = { 'ui:widget': 'integration' };
       else if ((prop as Schema)?.type === 'array' && (prop as Schema).items) {

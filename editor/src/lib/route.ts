@@ -5,13 +5,17 @@ export type Route =
   | { screen: 'home' }
   | { screen: 'flows'; sid: string }
   | { screen: 'flow'; sid: string; fid: string; executionId?: string }
-  | { screen: 'executions'; sid: string };
+  | { screen: 'executions'; sid: string }
+  | { screen: 'integrations'; sid: string }
+  | { screen: 'billing' };
 
 export function parseRoute(pathname: string, search = ''): Route {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const query = new URLSearchParams(search);
   if (parts[0] === 'signin') return { screen: 'signin' };
   if (parts[0] === 'register') return { screen: 'register' };
+  // Stripe's checkout and portal send the browser back here.
+  if (parts[0] === 'billing') return { screen: 'billing' };
   if (parts[0] === 's' && parts[1]) {
     const sid = parts[1];
     if (parts[2] === 'flows' && parts[3]) {
@@ -19,6 +23,7 @@ export function parseRoute(pathname: string, search = ''): Route {
       return { screen: 'flow', sid, fid: parts[3], ...(executionId ? { executionId } : {}) };
     }
     if (parts[2] === 'executions') return { screen: 'executions', sid };
+    if (parts[2] === 'integrations') return { screen: 'integrations', sid };
     return { screen: 'flows', sid };
   }
   return { screen: 'home' };
@@ -37,6 +42,10 @@ export function formatRoute(route: Route): string {
       return `/s/${e(route.sid)}/flows`;
     case 'executions':
       return `/s/${e(route.sid)}/executions`;
+    case 'integrations':
+      return `/s/${e(route.sid)}/integrations`;
+    case 'billing':
+      return '/billing';
     case 'flow':
       return `/s/${e(route.sid)}/flows/${e(route.fid)}${route.executionId ? `?execution=${e(route.executionId)}` : ''}`;
   }

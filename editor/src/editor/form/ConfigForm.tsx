@@ -6,18 +6,20 @@ import { useMemo } from 'react';
 import type { NodeType } from '../../api/types';
 import { formSchema, uiSchemaFor } from '../../lib/form-schema';
 import { RulesField } from './RulesField';
-import { ExpressionWidget, IntegrationWidget, JsonField, type FormContext } from './widgets';
+import { ExpressionWidget, JsonField, type FormContext } from './widgets';
+import { IntegrationWidget } from './IntegrationPicker';
+import { OptionsWidget } from './OptionsWidget';
 
 // Node schemas are JSON Schema 2020-12, like the server's (the same ajv).
 const validator = customizeValidator({ AjvClass: Ajv2020 as never, ajvOptionsOverrides: { strict: false } });
 const fields: RegistryFieldsType = { rules: RulesField, json: JsonField };
-const widgets: RegistryWidgetsType = { TextWidget: ExpressionWidget, integration: IntegrationWidget };
+const widgets: RegistryWidgetsType = { TextWidget: ExpressionWidget, integration: IntegrationWidget, options: OptionsWidget };
 
 /** The node's config form, rendered by @rjsf from its configSchema and uiSchema. Loaded on demand. */
 export default function ConfigForm({ type, config, sid, disabled, onChange }: { type: NodeType; config: Record<string, unknown>; sid: string; disabled: boolean; onChange(config: Record<string, unknown>): void }) {
   const schema = useMemo(() => formSchema(type.configSchema) as RJSFSchema, [type]);
   const uiSchema = useMemo(() => ({ ...uiSchemaFor(type), 'ui:submitButtonOptions': { norender: true } }), [type]);
-  const context: FormContext = useMemo(() => ({ sid, template: type.integration }), [sid, type.integration]);
+  const context: FormContext = useMemo(() => ({ sid, template: type.integration, config }), [sid, type.integration, config]);
   return (
     <Form
       className="config-form"

@@ -1,13 +1,14 @@
 import type { FieldProps, WidgetProps } from '@rjsf/utils';
 import { useEffect, useState } from 'react';
-import { api, messageOf } from '../../api/client';
-import type { Page } from '../../api/types';
+import { messageOf } from '../../api/client';
 import { ExpressionInput } from './ExpressionInput';
 
 export interface FormContext {
   sid: string;
   /** The integration template the node takes credentials from. */
   template?: string;
+  /** The whole config, for fields that depend on a sibling (options need integrationId; stages their pipeline). */
+  config?: Record<string, unknown>;
 }
 
 /** Every text field accepts expressions. */
@@ -22,38 +23,6 @@ export function ExpressionWidget(props: WidgetProps) {
       multiline={(schema.maxLength ?? 0) > 200}
       onChange={(v) => onChange(v === '' ? undefined : v)}
     />
-  );
-}
-
-interface IntegrationItem {
-  id: string;
-  name: string;
-  template: string;
-  status: string;
-}
-
-/** Picks one of the sub-account's integrations of the node's template. */
-export function IntegrationWidget(props: WidgetProps) {
-  const { id, value, onChange, disabled, registry } = props;
-  const { sid, template } = registry.formContext as FormContext;
-  const [items, setItems] = useState<IntegrationItem[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<Page<IntegrationItem>>('GET', `/api/subaccounts/${sid}/integrations?limit=200`).then(
-      (p) => setItems(p.items.filter((i) => !template || i.template === template)),
-      (err) => setError(messageOf(err)),
-    );
-  }, [sid, template]);
-  if (error) return <p className="error">{error}</p>;
-  return (
-    <select id={id} value={value ?? ''} disabled={disabled} onChange={(e) => onChange(e.target.value || undefined)}>
-      <option value="">{items === null ? 'Loading…' : items.length ? 'Choose an integration' : `No ${template ?? ''} integration in this sub-account yet`}</option>
-      {items?.map((i) => (
-        <option key={i.id} value={i.id}>
-          {i.name} ({i.status})
-        </option>
-      ))}
-    </select>
   );
 }
 
