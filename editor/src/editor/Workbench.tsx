@@ -1,16 +1,20 @@
 import { useReactFlow } from '@xyflow/react';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, messageOf } from '../api/client';
 import { subscribeFlow } from '../api/socket';
-import type { Execution, Flow, NodeType } from '../api/types';
+import type { Execution, Flow, FlowGraph, FlowVersion, NodeType } from '../api/types';
 import { navigate, setNavigationGuard } from '../app/router';
 import { Dialog } from '../components/Dialog';
 import { initialConfig } from '../lib/defaults';
-import { addNode, moveNodes, toDocument } from '../lib/graph';
+import { draftToOffer, dropDraft, type Draft } from '../lib/draft';
+import { addNode, moveNodes, normalise, toDocument } from '../lib/graph';
 import { newNodeId } from '../lib/ids';
 import { applyEvent, overlayOf } from '../lib/overlay';
 import { mapErrors } from '../lib/validation';
 import { Canvas } from './Canvas';
+import { ConflictDialog } from './ConflictDialog';
+import { HistoryPanel } from './HistoryPanel';
+import { useLocalDraft } from './local-draft';
 import { useEditor, useEditorStore } from './context';
 import { ExecutionsPanel } from './ExecutionsPanel';
 import { NodePanel } from './NodePanel';
@@ -34,7 +38,13 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
   const [busy, setBusy] = useState(false);
   const [running, setRunning] = useState(false);
   const [help, setHelp] = useState(false);
-  const [showExecutions, setShowExecutions] = useState(!!executionId);
+  const [side, setSide] = useState<'executions' | 'history' | null>(executionId ? 'executions' : null);
+  const showExecutions = side === 'executions';
+  // The version the document on the canvas was edited from: what a save names as its base.
+  const baseRef = useRef(initialFlow.version);
+  const baseVersion = useCallback(() => baseRef.current, []);
+  const [conflict, setConflict] = useState<{ theirs: Flow; mine: FlowGraph } | null>(null);
+  const [draftOffer, setDraftOffer] = useState<Draft | null>(() => (editable ? draftToOffer(localStorage, sid, initialFlow.id, store.getState().savedDoc) : null));
   const [refreshKey, setRefreshKey] = useState(0);
   const [openedId, setOpenedId] = useState<string | undefined>(executionId);
   const dirty = useEditor((s) => s.doc !== s.savedDoc);
@@ -45,19 +55,43 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
   const info = (text: string) => setNotice({ kind: 'info', text });
   const fail = (err: unknown) => setNotice({ kind: 'error', text: messageOf(err) });
 
-  const save = useCallback(async (): Promise<boolean> => {
+  useLocalDraft(store, sid, flow.id, baseVersion, editable);
+
+  /** Opens the server's current flow on the canvas (after a conflict, or a restore). */
+  const adopt = useCallback(
+    (current: Flow) => {
+      store.getState().replaceDoc(normalise(current.graph));
+      setFlow(current);
+      baseRef.current = current.version;
+    },
+    [store],
+  );
+
+  /** After a 409 version_conflict: fetch what the others saved and offer reload / compare / overwrite. */
+  const offerConflict = useCallback(
+    async (mine: FlowGraph) => {
+      const theirs = await api<Flow>('GET', `${base}/flows/${flow.id}`);
+      setConflict({ theirs, mine });
+      setNotice({ kind: 'error', text: `Not saved: someone saved version ${theirs.version} meanwhile.` });
+    },
+    [base, flow.id],
+  );
+
+  const save = useCallback(async (overBase?: number): Promise<boolean> => {
     const state = store.getState();
     const sentDoc = state.doc;
     const sent = toDocument(sentDoc);
     setBusy(true);
     try {
-      const saved = await api<Flow>('PUT', `${base}/flows/${flow.id}`, { graph: sent });
+      const saved = await api<Flow>('PUT', `${base}/flows/${flow.id}`, { graph: sent, baseVersion: overBase ?? baseRef.current });
       setFlow(saved);
+      baseRef.current = saved.version;
       state.markSaved(sentDoc);
       info(`Saved: version ${saved.version}.`);
       return true;
     } catch (err) {
-      if (err instanceof ApiError && err.details.length) {
+      if (err instanceof ApiError && err.code === 'version_conflict') await offerConflict(sentDoc).catch(fail);
+      else if (err instanceof ApiError && err.details.length) {
         const mapped = mapErrors(err.details, sent);
         state.setErrors(mapped.byNode);
         setNotice({ kind: 'error', text: `Not saved: ${err.message}`, list: mapped.general });
@@ -66,7 +100,37 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
     } finally {
       setBusy(false);
     }
-  }, [store, base, flow.id]);
+  }, [store, base, flow.id, offerConflict]);
+
+  /** Saves an old version's graph as a new version and opens it. */
+  async function restore(version: FlowVersion): Promise<boolean> {
+    if (store.getState().doc !== store.getState().savedDoc && !confirm('Restoring replaces your unsaved changes. Restore anyway?')) return false;
+    try {
+      const saved = await api<Flow>('PUT', `${base}/flows/${flow.id}`, { graph: toDocument(normalise(version.graph)), baseVersion: baseRef.current });
+      adopt(saved);
+      info(saved.version === flow.version ? `Version ${version.version} is the same graph as the current one: nothing to restore.` : `Restored version ${version.version} as version ${saved.version}.`);
+      return true;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'version_conflict') info(`Not restored: someone saved the flow meanwhile. The history now shows their version; restore again if you still want version ${version.version}.`);
+      else fail(err);
+      if (err instanceof ApiError && err.code === 'version_conflict') void api<Flow>('GET', `${base}/flows/${flow.id}`).then((f) => store.getState().doc === store.getState().savedDoc && adopt(f), fail);
+      return false;
+    }
+  }
+
+  function restoreDraft(draft: Draft) {
+    store.getState().edit('restore draft', (d) => {
+      d.nodes = draft.graph.nodes;
+      d.edges = draft.graph.edges;
+    });
+    baseRef.current = draft.baseVersion;
+    setDraftOffer(null);
+    info(
+      draft.baseVersion === flow.version
+        ? 'Your unsaved changes are back. Save to keep them.'
+        : `Your unsaved changes are back; they were made on version ${draft.baseVersion} and the flow is now at version ${flow.version}, so saving will ask what to do.`,
+    );
+  }
 
   const saveIfDirty = async () => (store.getState().doc === store.getState().savedDoc ? true : save());
 
@@ -90,7 +154,7 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
     const { executionId: id } = await api<{ executionId: string }>('POST', `${base}/flows/${flow.id}/run`, { input });
     watch(id);
     setRunning(false);
-    setShowExecutions(true);
+    setSide('executions');
     info('Running…');
   }
 
@@ -165,7 +229,13 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
       if (store.getState().doc !== store.getState().savedDoc) e.preventDefault();
     };
     window.addEventListener('beforeunload', onUnload);
-    setNavigationGuard(() => store.getState().doc === store.getState().savedDoc || confirm('This flow has unsaved changes. Leave without saving?'));
+    setNavigationGuard(() => {
+      if (store.getState().doc === store.getState().savedDoc) return true;
+      if (!confirm('This flow has unsaved changes. Leave without saving?')) return false;
+      // Leaving without saving on purpose: the draft is not offered back.
+      store.getState().replaceDoc(store.getState().savedDoc);
+      return true;
+    });
     return () => {
       window.removeEventListener('beforeunload', onUnload);
       setNavigationGuard(null);
@@ -203,8 +273,11 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
         <button type="button" onClick={() => void view.fitView({ duration: 200 })}>
           Fit view
         </button>
-        <button type="button" aria-pressed={showExecutions} onClick={() => setShowExecutions((v) => !v)}>
+        <button type="button" aria-pressed={showExecutions} onClick={() => setSide((v) => (v === 'executions' ? null : 'executions'))}>
           Executions
+        </button>
+        <button type="button" aria-pressed={side === 'history'} onClick={() => setSide((v) => (v === 'history' ? null : 'history'))} title="Versions: who saved what and when, compare, restore">
+          History
         </button>
         <button type="button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts">
           ?
@@ -247,9 +320,49 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
           <NodePanel key={selected} id={selected} flow={flow} sid={sid} editable={editable} />
         ) : showExecutions ? (
           <ExecutionsPanel base={base} flowId={flow.id} refreshKey={refreshKey} openedId={openedId} onOpen={(id) => void open(id)} onRetry={(id) => void retry(id)} />
+        ) : side === 'history' ? (
+          <HistoryPanel base={base} flowId={flow.id} currentVersion={flow.version} editable={editable} onRestore={restore} />
         ) : null}
       </div>
       {running && <RunDialog onClose={() => setRunning(false)} onRun={run} />}
+      {conflict && (
+        <ConflictDialog
+          theirs={conflict.theirs}
+          mine={conflict.mine}
+          baseVersion={baseRef.current}
+          onClose={() => setConflict(null)}
+          onReload={() => {
+            adopt(conflict.theirs);
+            setConflict(null);
+            info(`Reloaded version ${conflict.theirs.version}; your changes were dropped.`);
+          }}
+          onOverwrite={() => {
+            setConflict(null);
+            void save(conflict.theirs.version);
+          }}
+        />
+      )}
+      {draftOffer && (
+        <Dialog title="Unsaved changes found" onClose={() => setDraftOffer(null)}>
+          <p>
+            This browser kept changes to this flow that were not saved (edited from version {draftOffer.baseVersion}, last changed {new Date(draftOffer.savedAt).toLocaleString()}).
+          </p>
+          <div className="dialog-actions">
+            <button
+              type="button"
+              onClick={() => {
+                dropDraft(localStorage, sid, flow.id);
+                setDraftOffer(null);
+              }}
+            >
+              Discard them
+            </button>
+            <button type="button" className="primary" onClick={() => restoreDraft(draftOffer)}>
+              Restore my changes
+            </button>
+          </div>
+        </Dialog>
+      )}
       {help && (
         <Dialog title="Keyboard shortcuts" onClose={() => setHelp(false)}>
           <dl className="shortcuts">
