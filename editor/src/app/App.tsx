@@ -14,6 +14,7 @@ const EditorScreen = lazy(() => import('../editor/EditorScreen'));
 // Integrations (with @rjsf for the setup forms) and billing load when first opened.
 const IntegrationsScreen = lazy(() => import('../screens/IntegrationsScreen'));
 const BillingScreen = lazy(() => import('../screens/BillingScreen'));
+const ApprovalsScreen = lazy(() => import('../screens/ApprovalsScreen'));
 
 export function App() {
   const route = useRoute();
@@ -53,6 +54,13 @@ export function App() {
       screen = (
         <Suspense fallback={<p className="centered">Loading…</p>}>
           <IntegrationsScreen key={route.sid} sid={route.sid} editable={editable} role={me.user?.role} />
+        </Suspense>
+      );
+      break;
+    case 'approvals':
+      screen = (
+        <Suspense fallback={<p className="centered">Loading…</p>}>
+          <ApprovalsScreen key={route.sid} sid={route.sid} editable={editable} />
         </Suspense>
       );
       break;

@@ -5,6 +5,7 @@ import { useSession } from './session';
 import { ThemeToggle } from '../components/ThemeToggle';
 import { PlanLimitBanner } from '../components/PlanLimitBanner';
 import { useBillingAccess } from './billing-access';
+import { useWaitingApprovals } from './approvals-count';
 
 /** The header every signed-in screen shares: agency, sub-account switcher, sections, the user. */
 export function Shell({ route, children }: { route: Route; children: ReactNode }) {
@@ -13,6 +14,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
   // Agency-wide pages (billing) keep the sections of the first sub-account at hand.
   const sid = 'sid' in route ? route.sid : me.subaccounts[0]?.id;
   const billing = useBillingAccess((s) => s.visible);
+  const waiting = useWaitingApprovals(sid);
   useEffect(() => useBillingAccess.getState().check(me.user?.id ?? '', me.user?.role), [me.user?.id, me.user?.role]);
   return (
     <div className="shell">
@@ -41,6 +43,14 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
             </a>
             <a href="#" className={route.screen === 'integrations' ? 'active' : ''} onClick={(e) => (e.preventDefault(), navigate({ screen: 'integrations', sid }))}>
               Integrations
+            </a>
+            <a href="#" className={route.screen === 'approvals' ? 'active' : ''} onClick={(e) => (e.preventDefault(), navigate({ screen: 'approvals', sid }))} aria-label={waiting ? `Approvals, ${waiting} waiting` : 'Approvals'}>
+              Approvals
+              {waiting && (
+                <span className="nav-badge" data-testid="approvals-badge" aria-hidden="true">
+                  {waiting}
+                </span>
+              )}
             </a>
             {billing && (
               <a href="/billing" className={route.screen === 'billing' ? 'active' : ''} onClick={(e) => (e.preventDefault(), navigate({ screen: 'billing' }))}>

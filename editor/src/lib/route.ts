@@ -7,6 +7,7 @@ export type Route =
   | { screen: 'flow'; sid: string; fid: string; executionId?: string }
   | { screen: 'executions'; sid: string }
   | { screen: 'integrations'; sid: string }
+  | { screen: 'approvals'; sid: string }
   | { screen: 'billing' };
 
 export function parseRoute(pathname: string, search = ''): Route {
@@ -24,6 +25,7 @@ export function parseRoute(pathname: string, search = ''): Route {
     }
     if (parts[2] === 'executions') return { screen: 'executions', sid };
     if (parts[2] === 'integrations') return { screen: 'integrations', sid };
+    if (parts[2] === 'approvals') return { screen: 'approvals', sid };
     return { screen: 'flows', sid };
   }
   return { screen: 'home' };
@@ -44,6 +46,8 @@ export function formatRoute(route: Route): string {
       return `/s/${e(route.sid)}/executions`;
     case 'integrations':
       return `/s/${e(route.sid)}/integrations`;
+    case 'approvals':
+      return `/s/${e(route.sid)}/approvals`;
     case 'billing':
       return '/billing';
     case 'flow':

@@ -107,3 +107,11 @@ describe('editor: local drafts', () => {
     expect(() => keepDraft(full, 's', 'f', { baseVersion: 1, graph: graph(), savedAt: at })).not.to.throw();
   });
 });
+
+describe('editor: the approvals inbox route', () => {
+  it('has a URL of its own per sub-account', async () => {
+    const { formatRoute, parseRoute } = await import('../../../editor/src/lib/route.js');
+    expect(parseRoute('/s/abc/approvals')).to.deep.equal({ screen: 'approvals', sid: 'abc' });
+    expect(formatRoute({ screen: 'approvals', sid: 'a b' })).to.equal('/s/a%20b/approvals');
+  });
+});
