@@ -3,6 +3,7 @@ import type { Flow } from '../api/types';
 import { rename, setConfig } from '../lib/graph';
 import { useEditor, useEditorStore } from './context';
 import { OutputView } from './OutputView';
+import { SavedScheduleContext, type SavedSchedule } from './form/saved-schedule';
 
 const ConfigForm = lazy(() => import('./form/ConfigForm'));
 
@@ -16,7 +17,9 @@ export function NodePanel({ id, flow, sid, editable }: { id: string; flow: Flow;
   const [tab, setTab] = useState<'settings' | 'output'>(run ? 'output' : 'settings');
   const [copied, setCopied] = useState(false);
   if (!node) return null;
-  const url = flow.triggers.find((t) => t.nodeId === id)?.url;
+  const trigger = flow.triggers.find((t) => t.nodeId === id);
+  const url = trigger?.url;
+  const schedule: SavedSchedule = { cron: flow.graph.nodes.find((n) => n.id === id)?.config?.cron as string | undefined, nextRuns: trigger?.nextRuns };
 
   return (
     <aside className="panel" aria-label={`Node ${node.name || id}`}>
@@ -75,6 +78,7 @@ export function NodePanel({ id, flow, sid, editable }: { id: string; flow: Flow;
           )}
           {type ? (
             <Suspense fallback={<p>Loading the form…</p>}>
+              <SavedScheduleContext.Provider value={schedule}>
               <ConfigForm
                 key={id}
                 type={type}
@@ -87,6 +91,7 @@ export function NodePanel({ id, flow, sid, editable }: { id: string; flow: Flow;
                   store.getState().edit('config', (d) => setConfig(d, store.getState().catalog, id, config), { coalesce: `config:${id}` });
                 }}
               />
+              </SavedScheduleContext.Provider>
             </Suspense>
           ) : (
             <p className="error">Unknown node type {node.type}.</p>

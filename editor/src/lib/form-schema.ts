@@ -33,6 +33,7 @@ export function uiSchemaFor(type: Pick<NodeType, 'configSchema' | 'uiSchema' | '
       else if (isRuleGroup(prop)) target[name] = { 'ui:field': 'rules' };
       else if (isUntyped(prop)) target[name] = { 'ui:field': 'json' };
       else if (name === 'integrationId') target[name] = { 'ui:widget': 'integration' };
+      else if ((prop as Schema)?.format === 'cron') target[name] = { 'ui:widget': 'cron' };
       else if ((prop as Schema)?.type === 'array' && (prop as Schema).items) {
         const items: Record<string, unknown> = {};
         fieldsOf((prop as Schema).items, items);

@@ -115,3 +115,15 @@ describe('editor: the approvals inbox route', () => {
     expect(formatRoute({ screen: 'approvals', sid: 'a b' })).to.equal('/s/a%20b/approvals');
   });
 });
+
+describe('editor: cron in plain language', () => {
+  it('describes a cron expression, and says why a bad one does not read', async () => {
+    const { describeCron } = await import('../../../editor/src/lib/cron.js');
+    expect(describeCron('0 9 * * 1-5')).to.deep.equal({ text: 'At 09:00, Monday through Friday', ok: true });
+    expect(describeCron('*/15 * * * *').text).to.equal('Every 15 minutes');
+    const bad = describeCron('99 * * * *');
+    expect(bad.ok).to.equal(false);
+    expect(bad.text).to.match(/^Not a cron expression: /);
+    expect(describeCron('  ').ok).to.equal(false);
+  });
+});
