@@ -41,3 +41,17 @@ export async function readBodyCapped(response: Response, { maxBytes, what }: Bod
   }
   return Buffer.concat(chunks, total);
 }
+
+/** Service answers read to judge a call (tokens, errors, a connection test): small JSON objects. */
+export const SERVICE_ANSWER_BYTES = 1024 * 1024;
+
+/** An answer's JSON object, read within `maxBytes` (default SERVICE_ANSWER_BYTES); `{}` when it is not a JSON object. */
+export async function readJsonObjectCapped(response: Response, what: string, maxBytes = SERVICE_ANSWER_BYTES): Promise<Record<string, unknown>> {
+  const raw = await readBodyCapped(response, { maxBytes, what });
+  try {
+    const parsed = JSON.parse(raw.toString('utf8')) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

@@ -1,3 +1,4 @@
+import { readJsonObjectCapped } from '../../nodes/lib/capped-body.js';
 import { fetchFollowingRedirects } from '../../nodes/lib/outbound.js';
 import { serviceUrl } from './service-url.js';
 import type { IntegrationTemplate } from './template.js';
@@ -36,7 +37,7 @@ export const facebookAds: IntegrationTemplate = {
     url.searchParams.set('access_token', String(config.accessToken));
     url.searchParams.set('fields', 'id,name');
     const { response } = await fetchFollowingRedirects({ url, method: 'GET', headers: { accept: 'application/json' }, signal: ctx.signal, allowPrivateNetwork: ctx.allowPrivateNetwork });
-    const body = (await response.json().catch(() => ({}))) as GraphError & { id?: string; name?: string };
+    const body = (await readJsonObjectCapped(response, "The Graph API's answer")) as GraphError & { id?: string; name?: string };
     if (response.ok && body.id) return { ok: true, message: `Connected to Facebook as ${body.name ?? body.id}.` };
     const reason = body.error?.message ?? `The Graph API answered ${response.status}.`;
     // Code 190 is Meta's "access token expired, revoked or invalid".

@@ -1,3 +1,4 @@
+import { readJsonObjectCapped } from '../../nodes/lib/capped-body.js';
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { fetchFollowingRedirects } from '../../nodes/lib/outbound.js';
 import { serviceUrl } from './service-url.js';
@@ -78,7 +79,7 @@ export const googleAnalytics: IntegrationTemplate = {
       signal: ctx.signal,
       allowPrivateNetwork: ctx.allowPrivateNetwork,
     });
-    const answer = (await response.json().catch(() => ({}))) as { access_token?: string; error?: string; error_description?: string };
+    const answer = (await readJsonObjectCapped(response, "Google's token endpoint's answer")) as { access_token?: string; error?: string; error_description?: string };
     if (response.ok && answer.access_token) return { ok: true, message: `Google accepted the key of ${key.client_email}.` };
     const reason = answer.error_description ?? answer.error ?? `the token endpoint answered ${response.status}`;
     if (answer.error === 'invalid_grant') return { ok: false, message: `Google refused the service-account key: ${reason} Create a new key for the service account and paste it here.` };

@@ -1,3 +1,4 @@
+import { readJsonObjectCapped } from '../../nodes/lib/capped-body.js';
 import { fetchFollowingRedirects } from '../../nodes/lib/outbound.js';
 import { serviceUrl } from './service-url.js';
 import type { IntegrationTemplate } from './template.js';
@@ -46,7 +47,7 @@ export const stripe: IntegrationTemplate = {
       signal: ctx.signal,
       allowPrivateNetwork: ctx.allowPrivateNetwork,
     });
-    const body = (await response.json().catch(() => ({}))) as StripeError & { livemode?: boolean };
+    const body = (await readJsonObjectCapped(response, "Stripe's answer")) as StripeError & { livemode?: boolean };
     if (response.ok) return { ok: true, message: `Connected to Stripe (${body.livemode ? 'live' : 'test'} mode).` };
     const reason = body.error?.message ?? `Stripe answered ${response.status}.`;
     if (response.status === 401) return { ok: false, message: `Stripe refused the key: ${reason} Copy the secret key again from Developers → API keys.` };

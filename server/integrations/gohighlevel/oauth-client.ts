@@ -1,4 +1,5 @@
 import { IntegrationAuthError, NodeError, RetryableError } from '../../../nodes/contract.js';
+import { readJsonObjectCapped } from '../../../nodes/lib/capped-body.js';
 import { fetchFollowingRedirects } from '../../../nodes/lib/outbound.js';
 import type { GhlOAuthApp } from './oauth-app.js';
 
@@ -53,14 +54,8 @@ async function post(url: string, form: Record<string, string>, headers: Record<s
     signal,
     allowPrivateNetwork: options.allowPrivateNetwork,
   });
-  const raw = await response.text();
-  let body: TokenAnswer = {};
-  try {
-    const parsed = JSON.parse(raw) as unknown;
-    if (parsed && typeof parsed === 'object') body = parsed as TokenAnswer;
-  } catch {
-    // not JSON: judged by its status below
-  }
+  // Not JSON (or too large to be a token answer): judged by its status below.
+  const body = (await readJsonObjectCapped(response, "GoHighLevel's token endpoint's answer")) as TokenAnswer;
   return { status: response.status, body };
 }
 
