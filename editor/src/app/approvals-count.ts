@@ -35,7 +35,9 @@ export const useApprovalsCount = create<ApprovalsCount>((set) => ({
 
 /** Keeps the count of the sub-account `sid` fresh while the header is on screen. */
 export function useWaitingApprovals(sid: string | undefined): string | null {
-  const { count, more } = useApprovalsCount((s) => (s.sid === sid ? s : { count: 0, more: false }));
+  // Two primitive selections: a selector returning a new object each time makes React re-render forever (#185).
+  const count = useApprovalsCount((s) => (s.sid === sid ? s.count : 0));
+  const more = useApprovalsCount((s) => s.sid === sid && s.more);
   useEffect(() => {
     if (!sid) return;
     const refresh = () => void useApprovalsCount.getState().refresh(sid);
