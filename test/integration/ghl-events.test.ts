@@ -213,6 +213,29 @@ for (const kind of databaseKinds) {
       expect(listB.body.items[0].status).to.not.equal('disconnected');
     });
 
+    it('answers 429 with Retry-After only when it cannot store the event, and takes the retry once it can', async () => {
+      const sequelize = server.app.models.GhlEvent.sequelize!;
+      const event = { type: 'ContactTagUpdate', locationId: 'loc_demo_1', id: 'contact_429', tags: ['vip'], timestamp: new Date().toISOString(), webhookId: randomUUID() };
+      const body = JSON.stringify(event);
+      const headers = { 'content-type': 'application/json', 'x-ghl-signature': sign(null, Buffer.from(body), ed25519.privateKey).toString('base64') };
+      const before = (await executionsOf(a, flows.vipA)).length;
+      await sequelize.query('ALTER TABLE "ghl_events" RENAME TO "ghl_events_away"');
+      let refused;
+      try {
+        refused = await server.request('POST', '/webhooks/gohighlevel', { raw: body, headers });
+      } finally {
+        await sequelize.query('ALTER TABLE "ghl_events_away" RENAME TO "ghl_events"');
+      }
+      expect(refused.status).to.equal(429);
+      expect(refused.body.error.code).to.equal('not_stored');
+      expect(Number(refused.headers.get('retry-after'))).to.be.greaterThan(0);
+      // GoHighLevel sends it again: now it is stored, answered 200 and starts the flow once.
+      const retried = await server.request('POST', '/webhooks/gohighlevel', { raw: body, headers });
+      expect(retried.status).to.equal(200);
+      await settled();
+      expect(await executionsOf(a, flows.vipA)).to.have.length(before + 1);
+    });
+
     it('refuses a trigger.ghl that listens to nothing, naming the field', async () => {
       const res = await server.request('POST', `/api/subaccounts/${a.sid}/flows`, { token: a.token, body: { name: 'x', graph: { nodes: [{ id: 't', type: 'trigger.ghl', config: {} }] } } });
       expect(res.status).to.equal(400);
