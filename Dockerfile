@@ -4,7 +4,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
-RUN npm run build && npm prune --omit=dev
+# The editor is built here too: its build tools are dev packages, pruned right after.
+RUN npm run build && npm run build:editor && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 WORKDIR /app
