@@ -2,6 +2,7 @@ import { navigate } from '../app/router';
 import { usePlanLimit } from '../app/plan-limit';
 import { useSession } from '../app/session';
 import { mayManageBilling } from '../lib/billing';
+import './plan-limit.css';
 
 /** Wherever a plan limit stopped an action, its message and the way out: the billing page, or who can upgrade. */
 export function PlanLimitBanner() {
@@ -20,7 +21,7 @@ export function PlanLimitBanner() {
             navigate({ screen: 'billing' });
           }}
         >
-          {upgradeTo ? `Upgrade to ${upgradeTo} on the billing page` : 'Open the billing page'}
+          {upgradeTo ? `Upgrade to ${upgradeTo[0]!.toUpperCase()}${upgradeTo.slice(1)} on the billing page` : 'Open the billing page'}
         </a>
       ) : (
         <span className="muted">Ask an owner of your agency to upgrade the plan.</span>

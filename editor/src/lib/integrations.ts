@@ -63,15 +63,14 @@ const GLYPHS: Record<string, string> = {
   'building-2': '◎',
   mail: '✉',
   sparkles: '✱',
-  'credit-card': '$',
+  'credit-card': '▭',
   globe: '↔',
-  'key-round': '⚿',
+  'key-round': '◈',
   megaphone: '◉',
-  'bar-chart-3': '▥',
-  'chart-bar': '▥',
-  plug: '⏚',
+  'chart-line': '▥',
+  plug: '◌',
 };
-export const glyphOf = (icon: string | undefined): string => GLYPHS[icon ?? ''] ?? '⏚';
+export const glyphOf = (icon: string | undefined): string => GLYPHS[icon ?? ''] ?? '◌';
 
 /** "5 minutes ago" for a timestamp, or "never". */
 export function when(at: string | null | undefined, now = Date.now()): string {

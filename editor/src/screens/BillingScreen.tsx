@@ -52,6 +52,8 @@ export default function BillingScreen() {
     );
   }
   const current = plans.find((p) => p.id === overview.plan);
+  // A paid subscription on this plan and interval: choosing it again would start a second one.
+  const subscribed = !!overview.interval && ['active', 'trialing', 'past_due'].includes(overview.status);
   return (
     <main className="page billing">
       <div className="page-head">
@@ -125,9 +127,8 @@ export default function BillingScreen() {
             <p className="muted">
               {formatLimit(plan.limits.executionsPerMonth)} executions a month · {formatLimit(plan.limits.activeFlows)} active flows · {formatLimit(plan.limits.subaccounts)} sub-accounts · {formatLimit(plan.limits.users)} users
             </p>
-            {plan.id === overview.plan && overview.interval === interval && ['active', 'trialing', 'past_due'].includes(overview.status) && overview.interval ? (
-              <span className="badge">current plan</span>
-            ) : plan.purchasable[interval] ? (
+            {plan.id === overview.plan && <span className="badge">current plan</span>}{' '}
+            {plan.id === overview.plan && overview.interval === interval && subscribed ? null : plan.purchasable[interval] ? (
               <button type="button" className="primary" disabled={busy} onClick={() => void go('/api/billing/checkout', { plan: plan.id, interval })}>
                 Choose {plan.name}
               </button>
