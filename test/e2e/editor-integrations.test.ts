@@ -209,6 +209,13 @@ describe('The editor’s integrations, option dropdowns and billing in Chromium'
     await stage.locator('option', { hasText: 'Qualified' }).waitFor({ state: 'attached' });
     expect(await stage.locator('option').allTextContents()).to.deep.equal(['Choose stage', 'New', 'Qualified', 'Won']);
     await stage.selectOption({ label: 'Qualified' });
+    // Custom fields by key: an opportunity node is offered the opportunity's fields, and any key can be typed.
+    await panel.getByRole('button', { name: '+ Add custom field' }).click();
+    const keyInput = panel.getByLabel('Custom fields 1 key');
+    await page.waitForFunction((sel) => (document.querySelector(sel) as HTMLInputElement | null)?.list?.options.length === 1, '[aria-label="Custom fields 1 key"]');
+    expect(await keyInput.evaluate((el: HTMLInputElement) => [...el.list!.options].map((o) => o.value))).to.deep.equal(['opportunity.deal_source']);
+    await keyInput.fill('opportunity.deal_source');
+    await panel.getByLabel('Custom fields 1 value').fill('{{ $json.source }}');
     await panel.getByLabel('Contact ID').fill('{{ $json.contactId }}');
     await panel.getByLabel('Name', { exact: true }).last().fill('Cake order');
     await picker.scrollIntoViewIfNeeded();
@@ -219,6 +226,7 @@ describe('The editor’s integrations, option dropdowns and billing in Chromium'
     await page.getByRole('status').filter({ hasText: 'Saved: version 2' }).waitFor();
     const saved = (await api('GET', `/api/subaccounts/${sid}/flows/${flow.id}`)).body.graph.nodes.find((n: { type: string }) => n.type === 'ghl.opportunity.create');
     expect(saved.config).to.deep.include({ integrationId: connected.id, pipelineId: sales.id, stageId: sales.stages[1]!.id, contactId: '{{ $json.contactId }}', name: 'Cake order' });
+    expect(saved.config.customFields).to.deep.equal({ 'opportunity.deal_source': '{{ $json.source }}' });
   });
 
   it('shows the plan, usage against limits, and upgrades through Stripe Checkout', async () => {

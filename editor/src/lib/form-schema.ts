@@ -1,5 +1,5 @@
 import type { JsonSchema, NodeType } from '../api/types.js';
-import { optionHintOf, optionsUi } from './option-hints.js';
+import { loaderFieldUi } from './option-hints.js';
 
 // What the config form (@rjsf) gets: the node's schema with the parts it cannot render well replaced by
 // the editor's own fields, chosen through uiSchema: the rule builder for rule groups, a JSON editor for
@@ -28,8 +28,8 @@ export function uiSchemaFor(type: Pick<NodeType, 'configSchema' | 'uiSchema' | '
   const fieldsOf = (schema: unknown, target: Record<string, unknown>) => {
     const properties = ((schema as Schema)?.properties ?? {}) as Record<string, unknown>;
     for (const [name, prop] of Object.entries(properties)) {
-      const hint = optionHintOf(prop);
-      if (hint) target[name] = optionsUi(hint);
+      const loaderUi = loaderFieldUi(prop);
+      if (loaderUi) target[name] = loaderUi;
       else if (isRuleGroup(prop)) target[name] = { 'ui:field': 'rules' };
       else if (isUntyped(prop)) target[name] = { 'ui:field': 'json' };
       else if (name === 'integrationId') target[name] = { 'ui:widget': 'integration' };

@@ -30,6 +30,36 @@ export function optionHintOf(field: unknown): OptionHint | null {
 /** The uiSchema entry that renders a hinted field with the editor's options widget. */
 export const optionsUi = (hint: OptionHint): Record<string, unknown> => ({ 'ui:widget': 'options', 'ui:options': { ...hint } });
 
+/**
+ * The uiSchema entry for a field fed by an option loader, if it is one: an options dropdown, or for an
+ * object keyed by the service's names (`{widget: 'keyValue', keySource: 'customFields'}`) rows of key and value.
+ */
+export function loaderFieldUi(field: unknown): Record<string, unknown> | null {
+  const hint = optionHintOf(field);
+  if (hint) return optionsUi(hint);
+  const ui = (field as JsonSchema | undefined)?.['x-ui'] as Record<string, unknown> | undefined;
+  if (ui?.widget === 'keyValue' && typeof ui.keySource === 'string') return { 'ui:field': 'keyValue', 'ui:options': { keySource: ui.keySource } };
+  return null;
+}
+
+/** Query parameters a loader takes from the node: custom fields are a contact's or an opportunity's. */
+export function loaderParams(source: string, nodeType: string | undefined): Record<string, string> {
+  if (source === 'customFields') return { model: nodeType?.includes('.opportunity') ? 'opportunity' : 'contact' };
+  return {};
+}
+
+/** Rows of a key/value field as an object: empty keys (rows being typed) left out, the last of a repeated key kept. */
+export function rowsToObject(rows: { key: string; value: string }[]): Record<string, string> | undefined {
+  const entries = rows.filter((r) => r.key.trim()).map((r) => [r.key.trim(), r.value] as const);
+  return entries.length ? Object.fromEntries(entries) : undefined;
+}
+
+/** An object's entries as rows of text (numbers and booleans written as typed; other values as JSON). */
+export const objectToRows = (value: unknown): { key: string; value: string }[] =>
+  value && typeof value === 'object' && !Array.isArray(value)
+    ? Object.entries(value as Record<string, unknown>).map(([key, v]) => ({ key, value: typeof v === 'string' ? v : JSON.stringify(v) }))
+    : [];
+
 /** Whether a value is an expression (or holds one): it is kept as typed, never matched against the choices. */
 export const isExpression = (value: unknown): boolean => typeof value === 'string' && value.includes('{{');
 

@@ -7,6 +7,7 @@ import { api, ApiError, messageOf } from '../api/client';
 import type { Integration, IntegrationTemplate, TestResult } from '../api/integrations';
 import { editableConfig, templateUiSchema } from '../lib/integrations';
 import { GhlOAuthButton } from './IntegrationsOAuth';
+import '../styles/integrations.css';
 
 // Template schemas are JSON Schema 2020-12, checked by the server with the same ajv.
 const validator = customizeValidator({ AjvClass: Ajv2020 as never, ajvOptionsOverrides: { strict: false } });

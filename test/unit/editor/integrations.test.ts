@@ -7,7 +7,7 @@ import { googleAnalytics } from '../../../schemas/integrations/google-analytics.
 import type { BillingOverview } from '../../../editor/src/api/integrations.js';
 import { uiSchemaFor } from '../../../editor/src/lib/form-schema.js';
 import { parseSchemaText, secretFields, standingOf, templatesByCategory, templateUiSchema, when } from '../../../editor/src/lib/integrations.js';
-import { choicesFor, emptyReason, optionHintOf, withCurrent } from '../../../editor/src/lib/option-hints.js';
+import { choicesFor, emptyReason, loaderParams, objectToRows, optionHintOf, rowsToObject, withCurrent } from '../../../editor/src/lib/option-hints.js';
 import { upgradeOf, usageBars } from '../../../editor/src/lib/billing.js';
 
 const pipelines = [
@@ -24,6 +24,10 @@ describe('editor: integrations, option dropdowns, billing', () => {
     expect(ui.assignedTo).to.deep.equal({ 'ui:widget': 'options', 'ui:options': { source: 'users' } });
     const tags = uiSchemaFor({ configSchema: contactAddTags.configSchema as Record<string, unknown> });
     expect(tags.tags).to.deep.equal({ 'ui:widget': 'options', 'ui:options': { source: 'tags', multiple: true } });
+    expect(ui.customFields).to.deep.equal({ 'ui:field': 'keyValue', 'ui:options': { keySource: 'customFields' } });
+    expect(loaderParams('customFields', 'ghl.opportunity.create')).to.deep.equal({ model: 'opportunity' });
+    expect(loaderParams('customFields', 'ghl.contact.upsert')).to.deep.equal({ model: 'contact' });
+    expect(loaderParams('pipelines', 'ghl.opportunity.create')).to.deep.equal({});
     expect(optionHintOf({ type: 'string', 'x-ui': { widget: 'textarea' } })).to.equal(null);
     expect(optionHintOf({ type: 'string' })).to.equal(null);
   });
@@ -40,6 +44,16 @@ describe('editor: integrations, option dropdowns, billing', () => {
     expect(withCurrent(pipelines, 'p9').at(-1)).to.deep.equal({ value: 'p9', label: 'p9 (not in the list)' });
     expect(withCurrent(pipelines, 'p1')).to.have.length(2);
     expect(withCurrent([], '{{ $json.id }}')[0]!.label).to.equal('{{ $json.id }}');
+  });
+
+  it('edits an object keyed by custom fields as rows, leaving out rows without a key yet', () => {
+    expect(objectToRows({ 'contact.lead_score': 80, source: '{{ $json.src }}' })).to.deep.equal([
+      { key: 'contact.lead_score', value: '80' },
+      { key: 'source', value: '{{ $json.src }}' },
+    ]);
+    expect(objectToRows(undefined)).to.deep.equal([]);
+    expect(rowsToObject([{ key: ' pincode ', value: '560001' }, { key: '', value: 'typing' }])).to.deep.equal({ pincode: '560001' });
+    expect(rowsToObject([{ key: '', value: '' }])).to.equal(undefined);
   });
 
   it('finds the secrets of a template and types them into password inputs, long ones into text areas', () => {

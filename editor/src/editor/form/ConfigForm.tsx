@@ -9,18 +9,19 @@ import { RulesField } from './RulesField';
 import { ExpressionWidget, JsonField, type FormContext } from './widgets';
 import { IntegrationWidget } from './IntegrationPicker';
 import { OptionsWidget } from './OptionsWidget';
+import { KeyValueField } from './KeyValueField';
 import { CodeWidget, CronWidget } from './code-widgets';
 
 // Node schemas are JSON Schema 2020-12, like the server's (the same ajv).
 const validator = customizeValidator({ AjvClass: Ajv2020 as never, ajvOptionsOverrides: { strict: false } });
-const fields: RegistryFieldsType = { rules: RulesField, json: JsonField };
+const fields: RegistryFieldsType = { rules: RulesField, json: JsonField, keyValue: KeyValueField };
 const widgets: RegistryWidgetsType = { TextWidget: ExpressionWidget, integration: IntegrationWidget, options: OptionsWidget, code: CodeWidget, cron: CronWidget };
 
 /** The node's config form, rendered by @rjsf from its configSchema and uiSchema. Loaded on demand. */
 export default function ConfigForm({ type, config, sid, disabled, onChange }: { type: NodeType; config: Record<string, unknown>; sid: string; disabled: boolean; onChange(config: Record<string, unknown>): void }) {
   const schema = useMemo(() => formSchema(type.configSchema) as RJSFSchema, [type]);
   const uiSchema = useMemo(() => ({ ...uiSchemaFor(type), 'ui:submitButtonOptions': { norender: true } }), [type]);
-  const context: FormContext = useMemo(() => ({ sid, template: type.integration, config }), [sid, type.integration, config]);
+  const context: FormContext = useMemo(() => ({ sid, template: type.integration, config, nodeType: type.type }), [sid, type.integration, config, type.type]);
   return (
     <Form
       className="config-form"

@@ -1,38 +1,41 @@
 import type { WidgetProps } from '@rjsf/utils';
 import { useEffect, useState } from 'react';
 import { api, messageOf } from '../../api/client';
-import { choicesFor, emptyReason, isExpression, withCurrent, type Choice, type OptionHint } from '../../lib/option-hints';
+import { choicesFor, emptyReason, isExpression, loaderParams, withCurrent, type Choice, type OptionHint } from '../../lib/option-hints';
 import { ExpressionInput } from './ExpressionInput';
 import type { FormContext } from './widgets';
+import '../../styles/integrations.css';
 
 // One request per integration and loader while the editor is open (the server caches briefly too).
 const loaded = new Map<string, Promise<Choice[]>>();
-const loadChoices = (sid: string, integrationId: string, source: string): Promise<Choice[]> => {
-  const key = `${sid}/${integrationId}/${source}`;
+const loadChoices = (sid: string, integrationId: string, source: string, query: string): Promise<Choice[]> => {
+  const key = `${sid}/${integrationId}/${source}?${query}`;
   let choices = loaded.get(key);
   if (!choices) {
-    choices = api<Choice[]>('GET', `/api/subaccounts/${sid}/integrations/${encodeURIComponent(integrationId)}/options/${encodeURIComponent(source)}`);
+    choices = api<Choice[]>('GET', `/api/subaccounts/${sid}/integrations/${encodeURIComponent(integrationId)}/options/${encodeURIComponent(source)}${query ? `?${query}` : ''}`);
     loaded.set(key, choices);
     choices.catch(() => loaded.delete(key));
   }
   return choices;
 };
 
-function useChoices(sid: string, integrationId: unknown, source: string): { choices: Choice[]; loading: boolean; error: string | null } {
+/** The choices of an option loader for the chosen integration (none until one is chosen). */
+export function useChoices(sid: string, integrationId: unknown, source: string, nodeType?: string): { choices: Choice[]; loading: boolean; error: string | null } {
   const [state, setState] = useState<{ key: string; choices: Choice[]; error: string | null } | null>(null);
   const id = typeof integrationId === 'string' && integrationId && !isExpression(integrationId) ? integrationId : null;
-  const key = id ? `${id}/${source}` : '';
+  const query = new URLSearchParams(loaderParams(source, nodeType)).toString();
+  const key = id ? `${id}/${source}?${query}` : '';
   useEffect(() => {
     if (!id) return;
     let live = true;
-    loadChoices(sid, id, source).then(
+    loadChoices(sid, id, source, query).then(
       (choices) => live && setState({ key, choices: Array.isArray(choices) ? choices : [], error: null }),
       (err) => live && setState({ key, choices: [], error: messageOf(err) }),
     );
     return () => {
       live = false;
     };
-  }, [sid, id, source, key]);
+  }, [sid, id, source, query, key]);
   const current = state?.key === key ? state : null;
   return { choices: current?.choices ?? [], loading: !!id && !current, error: current?.error ?? null };
 }
@@ -44,8 +47,8 @@ function useChoices(sid: string, integrationId: unknown, source: string): { choi
 export function OptionsWidget(props: WidgetProps) {
   const { id, value, onChange, disabled, readonly, label, options, registry } = props;
   const hint = options as unknown as OptionHint;
-  const { sid, config = {} } = registry.formContext as FormContext;
-  const { choices: all, loading, error } = useChoices(sid, config.integrationId, hint.source);
+  const { sid, config = {}, nodeType } = registry.formContext as FormContext;
+  const { choices: all, loading, error } = useChoices(sid, config.integrationId, hint.source, nodeType);
   const choices = choicesFor(hint, all, config);
   const [typing, setTyping] = useState(() => isExpression(value));
   const off = disabled || readonly;

@@ -9,6 +9,8 @@ export interface FormContext {
   template?: string;
   /** The whole config, for fields that depend on a sibling (options need integrationId; stages their pipeline). */
   config?: Record<string, unknown>;
+  /** The node's type, for choices that depend on it (an opportunity node's custom fields are the opportunity ones). */
+  nodeType?: string;
 }
 
 /** Every text field accepts expressions. */
