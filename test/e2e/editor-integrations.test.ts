@@ -199,7 +199,7 @@ describe('The editor’s integrations, option dropdowns and billing in Chromium'
     const connected = integrations.find((i: { template: string }) => i.template === 'gohighlevel');
     expect(connected).to.deep.include({ status: 'active', config: { authType: 'token', token: '********', locationId: LOCATION } });
     // The new integration is chosen in the node at once.
-    await page.waitForFunction(([sel, id]) => (document.querySelector(sel!) as HTMLSelectElement | null)?.value === id, [`[id$="integrationId"]`, connected.id] as const);
+    await page.waitForFunction(`document.querySelector('[id$="integrationId"]')?.value === ${JSON.stringify(connected.id)}`);
 
     const sales = ghl.location(LOCATION).pipelines[0]!;
     const pipeline = panel.getByRole('combobox', { name: 'Pipeline', exact: true });
@@ -212,8 +212,9 @@ describe('The editor’s integrations, option dropdowns and billing in Chromium'
     // Custom fields by key: an opportunity node is offered the opportunity's fields, and any key can be typed.
     await panel.getByRole('button', { name: '+ Add custom field' }).click();
     const keyInput = panel.getByLabel('Custom fields 1 key');
-    await page.waitForFunction((sel) => (document.querySelector(sel) as HTMLInputElement | null)?.list?.options.length === 1, '[aria-label="Custom fields 1 key"]');
-    expect(await keyInput.evaluate((el: HTMLInputElement) => [...el.list!.options].map((o) => o.value))).to.deep.equal(['opportunity.deal_source']);
+    const offered = panel.locator(`datalist#${await keyInput.getAttribute('list')} option`);
+    await offered.first().waitFor({ state: 'attached' });
+    expect(await offered.evaluateAll((options) => options.map((o) => o.getAttribute('value')))).to.deep.equal(['opportunity.deal_source']);
     await keyInput.fill('opportunity.deal_source');
     await panel.getByLabel('Custom fields 1 value').fill('{{ $json.source }}');
     await panel.getByLabel('Contact ID').fill('{{ $json.contactId }}');

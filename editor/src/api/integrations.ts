@@ -1,5 +1,5 @@
 // Shapes of the integrations, templates, audit and billing API (CONTRACT §4, §10) as the editor reads them.
-import type { JsonSchema, Role } from './types';
+import type { JsonSchema, Role } from './types.js';
 
 export interface HttpAuthSpec {
   type: 'bearer' | 'basic' | 'header' | 'query';

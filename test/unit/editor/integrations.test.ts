@@ -68,7 +68,8 @@ describe('editor: integrations, option dropdowns, billing', () => {
     expect(standingOf(t, [{ template: 'stripe', status: 'active' }, { template: 'smtp', status: 'error' }])).to.deep.equal({ connected: 1, status: 'active' });
     expect(standingOf(t, [{ template: 'stripe', status: 'active' }, { template: 'stripe', status: 'pending' }]).status).to.equal('pending');
     expect(standingOf(t, [{ template: 'stripe', status: 'pending' }, { template: 'stripe', status: 'error' }]).status).to.equal('error');
-    const templates = [gohighlevel, webhookSecret, { ...webhookSecret, id: 'u1', name: 'acme', displayName: 'Acme', custom: true }];
+    // As the API lists them: option loaders by name.
+    const templates = [{ ...gohighlevel, options: ['pipelines'] }, { ...webhookSecret, options: undefined }, { ...webhookSecret, options: undefined, id: 'u1', name: 'acme', displayName: 'Acme', custom: true }];
     expect(templatesByCategory(templates).map(([c, g]) => [c, g.length])).to.deep.equal([['CRM', 1], ['Webhooks', 1], ['Custom', 1]]);
     expect(templatesByCategory(templates, 'signing').map(([c]) => c)).to.deep.equal(['Webhooks']);
     expect(when(null)).to.equal('never');
