@@ -112,6 +112,39 @@ for (const kind of databaseKinds) {
       expect(stepOf(done, 'pause').status).to.equal('succeeded');
     });
 
+    it('resumes a flow.call across kill -9: the child finishes its delay and the waiting parent goes on with its result', async () => {
+      target.route('/child-after', (_req, res, hit) => json(res, 200, { childAfter: hit }));
+      const child = await createFlow(ws, {
+        nodes: [
+          { id: 't', type: 'trigger.manual' },
+          { id: 'pause', type: 'logic.delay', config: { amount: 3, unit: 'seconds' } },
+          { id: 'after', type: 'http.request', config: { url: `${target.url}/child-after` } },
+        ],
+        edges: [
+          { source: 't', target: 'pause' },
+          { source: 'pause', target: 'after' },
+        ],
+      });
+      const parent = await createFlow(ws, {
+        nodes: [
+          { id: 't', type: 'trigger.manual' },
+          { id: 'call', type: 'flow.call', config: { flowId: child.id } },
+        ],
+        edges: [{ source: 't', target: 'call' }],
+      });
+      const run = await ws.server.request('POST', `/api/subaccounts/${ws.sid}/flows/${parent.id}/run`, { token: ws.token, body: {} });
+      const waiting = await waitForStatus(ws, run.body.executionId, ['waiting']);
+      expect(stepOf(waiting, 'call').status).to.equal('waiting');
+      await server.kill();
+      await new Promise((r) => setTimeout(r, 3500));
+      await server.start();
+      ws.server = server.client();
+      const done = await waitForStatus(ws, run.body.executionId, ['succeeded', 'failed'], 30_000);
+      expect(done.status).to.equal('succeeded');
+      expect(stepOf(done, 'call').output.body).to.deep.equal({ childAfter: 1 });
+      expect(target.hits.get('/child-after')).to.equal(1);
+    });
+
     it('fails a poison execution after its process died under it three times, instead of resuming it forever', async () => {
       // Stands for a step that takes down whatever process runs it: each time it starts, the process dies.
       target.route('/poison', () => undefined);
