@@ -1,6 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { defineNode, NodeError } from '../../contract.js';
+import { NodeError } from '../../contract.js';
 import { contactIdField, defined, integrationIdField, stepClient, userIdField } from '../lib/node.js';
+import { defineGhlNode } from '../lib/define.js';
 
 export const configSchema = {
   type: 'object',
@@ -21,14 +22,11 @@ export const configSchema = {
 } as const;
 type Config = FromSchema<typeof configSchema>;
 
-export default defineNode<Config>({
+export default defineGhlNode<Config>({
   type: 'ghl.appointment.create',
-  category: 'GoHighLevel',
   title: 'Book appointment',
   description: 'Books an appointment for a contact in a calendar (the integration\'s calendar when none is given). Emits {appointment}. GoHighLevel takes no idempotency key here: a step re-run after a crash may book twice.',
-  integration: 'gohighlevel',
   configSchema,
-  outputs: ['main', 'error'],
   async run(ctx) {
     const { integrationId: _, calendarId, ...fields } = ctx.config;
     const calendar = calendarId ?? (typeof ctx.credentials?.calendarId === 'string' ? ctx.credentials.calendarId : undefined);

@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { defineNode } from '../../contract.js';
-import { contactIdField, integrationIdField, segment, stepClient, userIdField } from '../lib/node.js';
+import { contactCall, contactIdField, integrationIdField, userIdField } from '../lib/node.js';
+import { defineGhlNode } from '../lib/define.js';
 
 export const configSchema = {
   type: 'object',
@@ -15,18 +15,14 @@ export const configSchema = {
 } as const;
 type Config = FromSchema<typeof configSchema>;
 
-export default defineNode<Config>({
+export default defineGhlNode<Config>({
   type: 'ghl.contact.addNote',
-  category: 'GoHighLevel',
   title: 'Add note',
   description: 'Adds a note to a contact. Emits {note}. GoHighLevel takes no idempotency key here: a step re-run after a crash may add the note twice.',
-  integration: 'gohighlevel',
   configSchema,
-  outputs: ['main', 'error'],
   async run(ctx) {
-    const contactId = segment(ctx.config.contactId, 'contact id');
     const body = { body: ctx.config.body, ...(ctx.config.userId ? { userId: ctx.config.userId } : {}) };
-    const answer = await stepClient(ctx).request<{ note?: unknown }>({ method: 'POST', path: `/contacts/${contactId}/notes`, body, what: 'adding the note' });
+    const { answer } = await contactCall<{ note?: unknown }>(ctx, (id) => ({ method: 'POST', path: `/contacts/${id}/notes`, body, what: 'adding the note' }));
     return { main: { note: answer.note ?? null } };
   },
 });

@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { defineNode } from '../../contract.js';
-import { contactIdField, integrationIdField, segment, stepClient } from '../lib/node.js';
+import { contactCall, contactIdField, integrationIdField, segment } from '../lib/node.js';
+import { defineGhlNode } from '../lib/define.js';
 
 export const configSchema = {
   type: 'object',
@@ -14,18 +14,14 @@ export const configSchema = {
 } as const;
 type Config = FromSchema<typeof configSchema>;
 
-export default defineNode<Config>({
+export default defineGhlNode<Config>({
   type: 'ghl.contact.addToCampaign',
-  category: 'GoHighLevel',
   title: 'Add to campaign',
   description: 'Adds a contact to a GoHighLevel campaign. Emits {contactId, campaignId}.',
-  integration: 'gohighlevel',
   configSchema,
-  outputs: ['main', 'error'],
   async run(ctx) {
-    const contactId = segment(ctx.config.contactId, 'contact id');
-    const campaignId = segment(ctx.config.campaignId, 'campaign id');
-    await stepClient(ctx).request({ method: 'POST', path: `/contacts/${contactId}/campaigns/${campaignId}`, body: {}, what: 'adding the contact to the campaign' });
+    const campaignId = ctx.config.campaignId;
+    const { contactId } = await contactCall(ctx, (id) => ({ method: 'POST', path: `/contacts/${id}/campaigns/${segment(campaignId, 'campaign id')}`, body: {}, what: 'adding the contact to the campaign' }));
     return { main: { contactId, campaignId } };
   },
 });

@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { defineNode } from '../../contract.js';
-import { contactIdField, integrationIdField, segment, stepClient } from '../lib/node.js';
+import { contactCall, contactIdField, integrationIdField, segment } from '../lib/node.js';
+import { defineGhlNode } from '../lib/define.js';
 
 export const configSchema = {
   type: 'object',
@@ -15,19 +15,15 @@ export const configSchema = {
 } as const;
 type Config = FromSchema<typeof configSchema>;
 
-export default defineNode<Config>({
+export default defineGhlNode<Config>({
   type: 'ghl.contact.addToWorkflow',
-  category: 'GoHighLevel',
   title: 'Add to workflow',
   description: 'Enrols a contact in a GoHighLevel workflow. Emits {contactId, workflowId}.',
-  integration: 'gohighlevel',
   configSchema,
-  outputs: ['main', 'error'],
   async run(ctx) {
-    const contactId = segment(ctx.config.contactId, 'contact id');
-    const workflowId = segment(ctx.config.workflowId, 'workflow id');
+    const workflowId = ctx.config.workflowId;
     const body = ctx.config.eventStartTime ? { eventStartTime: ctx.config.eventStartTime } : {};
-    await stepClient(ctx).request({ method: 'POST', path: `/contacts/${contactId}/workflow/${workflowId}`, body, what: 'adding the contact to the workflow' });
+    const { contactId } = await contactCall(ctx, (id) => ({ method: 'POST', path: `/contacts/${id}/workflow/${segment(workflowId, 'workflow id')}`, body, what: 'adding the contact to the workflow' }));
     return { main: { contactId, workflowId } };
   },
 });

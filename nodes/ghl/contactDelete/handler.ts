@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { defineNode } from '../../contract.js';
-import { contactIdField, integrationIdField, segment, stepClient } from '../lib/node.js';
+import { contactCall, contactIdField, integrationIdField } from '../lib/node.js';
+import { defineGhlNode } from '../lib/define.js';
 
 export const configSchema = {
   type: 'object',
@@ -10,17 +10,13 @@ export const configSchema = {
 } as const;
 type Config = FromSchema<typeof configSchema>;
 
-export default defineNode<Config>({
+export default defineGhlNode<Config>({
   type: 'ghl.contact.delete',
-  category: 'GoHighLevel',
   title: 'Delete contact',
   description: 'Deletes a contact. Emits {deleted: true, contactId}.',
-  integration: 'gohighlevel',
   configSchema,
-  outputs: ['main', 'error'],
   async run(ctx) {
-    const contactId = segment(ctx.config.contactId, 'contact id');
-    await stepClient(ctx).request({ method: 'DELETE', path: `/contacts/${contactId}`, what: 'deleting the contact' });
+    const { contactId } = await contactCall(ctx, (id) => ({ method: 'DELETE', path: `/contacts/${id}`, what: 'deleting the contact' }));
     return { main: { deleted: true, contactId } };
   },
 });

@@ -1,7 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { defineNode } from '../../contract.js';
 import { contactOutput, type GhlContact } from '../lib/contacts.js';
 import { integrationIdField, stepClient } from '../lib/node.js';
+import { defineGhlNode } from '../lib/define.js';
 
 export const configSchema = {
   type: 'object',
@@ -16,14 +16,11 @@ export const configSchema = {
 } as const;
 type Config = FromSchema<typeof configSchema>;
 
-export default defineNode<Config>({
+export default defineGhlNode<Config>({
   type: 'ghl.contact.find',
-  category: 'GoHighLevel',
   title: 'Find contact',
   description: 'Looks a contact up by email or phone (GoHighLevel\'s duplicate search). Emits {found, contact, fields}; contact is null when none matches.',
-  integration: 'gohighlevel',
   configSchema,
-  outputs: ['main', 'error'],
   async run(ctx) {
     const client = stepClient(ctx);
     const query = { locationId: client.locationId, email: ctx.config.email, number: ctx.config.phone };

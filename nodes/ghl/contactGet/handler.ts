@@ -1,7 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { defineNode } from '../../contract.js';
 import { contactOutput, type GhlContact } from '../lib/contacts.js';
 import { contactIdField, integrationIdField, segment, stepClient } from '../lib/node.js';
+import { defineGhlNode } from '../lib/define.js';
 
 export const configSchema = {
   type: 'object',
@@ -11,14 +11,11 @@ export const configSchema = {
 } as const;
 type Config = FromSchema<typeof configSchema>;
 
-export default defineNode<Config>({
+export default defineGhlNode<Config>({
   type: 'ghl.contact.get',
-  category: 'GoHighLevel',
   title: 'Get contact',
   description: 'Reads one contact by id. Emits {contact, fields} (fields: custom fields by key).',
-  integration: 'gohighlevel',
   configSchema,
-  outputs: ['main', 'error'],
   async run(ctx) {
     const client = stepClient(ctx);
     const answer = await client.request<{ contact: GhlContact }>({ method: 'GET', path: `/contacts/${segment(ctx.config.contactId, 'contact id')}`, what: 'reading the contact' });

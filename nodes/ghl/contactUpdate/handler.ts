@@ -1,7 +1,8 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { defineNode, NodeError } from '../../contract.js';
+import { NodeError } from '../../contract.js';
 import { contactBody, contactFieldProperties, contactOutput, type GhlContact } from '../lib/contacts.js';
 import { contactIdField, integrationIdField, segment, stepClient } from '../lib/node.js';
+import { defineGhlNode } from '../lib/define.js';
 
 export const configSchema = {
   type: 'object',
@@ -11,14 +12,11 @@ export const configSchema = {
 } as const;
 type Config = FromSchema<typeof configSchema>;
 
-export default defineNode<Config>({
+export default defineGhlNode<Config>({
   type: 'ghl.contact.update',
-  category: 'GoHighLevel',
   title: 'Update contact',
   description: 'Changes the given fields of a contact (others are kept); custom fields by key. Emits {contact, fields}.',
-  integration: 'gohighlevel',
   configSchema,
-  outputs: ['main', 'error'],
   async run(ctx) {
     const { integrationId: _, contactId, ...fields } = ctx.config;
     const client = stepClient(ctx);

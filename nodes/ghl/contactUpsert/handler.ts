@@ -1,7 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { defineNode } from '../../contract.js';
 import { contactBody, contactFieldProperties, contactOutput, type GhlContact } from '../lib/contacts.js';
 import { integrationIdField, stepClient } from '../lib/node.js';
+import { defineGhlNode } from '../lib/define.js';
 
 export const configSchema = {
   type: 'object',
@@ -22,16 +22,13 @@ export const configSchema = {
 } as const;
 type Config = FromSchema<typeof configSchema>;
 
-export default defineNode<Config>({
+export default defineGhlNode<Config>({
   type: 'ghl.contact.upsert',
-  category: 'GoHighLevel',
   title: 'Create or update contact',
   description:
     'Creates the contact, or updates the one with the same email or phone (GoHighLevel\'s upsert): safe to run again after a crash. ' +
     'Custom fields by key. Emits {new, contact, fields} (fields: custom fields by key).',
-  integration: 'gohighlevel',
   configSchema,
-  outputs: ['main', 'error'],
   async run(ctx) {
     const { integrationId: _, tags, ...fields } = ctx.config;
     const client = stepClient(ctx);

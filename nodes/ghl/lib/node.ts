@@ -1,10 +1,20 @@
 import { NodeError, type NodeContext } from '../../contract.js';
-import { ghlClient, type GhlClient } from './client.js';
+import { ghlClient, type GhlClient, type GhlRequest } from './client.js';
 
 /** The client for a step: its integration's credentials and token source, logging into the step. */
 export function stepClient(ctx: NodeContext<unknown>): GhlClient {
   if (!ctx.credentials) throw new NodeError('This node needs a GoHighLevel integration: choose one in its config (integrationId).', 'integration_missing');
   return ghlClient({ credentials: ctx.credentials, integration: ctx.integration, signal: ctx.signal, allowPrivateNetwork: ctx.allowPrivateNetwork }, (line) => ctx.log(line));
+}
+
+/**
+ * One call about the step's contact: its id checked as a path segment, the request built from it (which may
+ * check more ids) and sent. Resolves with the checked id and GoHighLevel's answer.
+ */
+export async function contactCall<T = unknown>(ctx: NodeContext<{ contactId: string }>, request: (contactId: string) => GhlRequest): Promise<{ contactId: string; answer: T }> {
+  const contactId = segment(ctx.config.contactId, 'contact id');
+  const built = request(contactId);
+  return { contactId, answer: await stepClient(ctx).request<T>(built) };
 }
 
 /** A path segment from a config value: ids only, so a value cannot reach another endpoint. */

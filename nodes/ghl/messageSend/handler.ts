@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { defineNode } from '../../contract.js';
 import { contactIdField, defined, integrationIdField, segment, stepClient } from '../lib/node.js';
+import { defineGhlNode } from '../lib/define.js';
 
 export const configSchema = {
   type: 'object',
@@ -23,16 +23,13 @@ export const configSchema = {
 } as const;
 type Config = FromSchema<typeof configSchema>;
 
-export default defineNode<Config>({
+export default defineGhlNode<Config>({
   type: 'ghl.message.send',
-  category: 'GoHighLevel',
   title: 'Send message',
   description:
     'Sends an SMS or an email to a contact through GoHighLevel\'s conversations (from the location\'s number or sender). Emits {conversationId, messageId, emailMessageId?}. ' +
     'GoHighLevel takes no idempotency key here: a step re-run after a crash may send twice.',
-  integration: 'gohighlevel',
   configSchema,
-  outputs: ['main', 'error'],
   async run(ctx) {
     const { integrationId: _, contactId, ...fields } = ctx.config;
     const body = defined({ contactId: segment(contactId, 'contact id'), ...fields });

@@ -1,8 +1,8 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { defineNode } from '../../contract.js';
 import type { GhlClient } from '../lib/client.js';
 import { contactIdField, integrationIdField, stepClient } from '../lib/node.js';
 import { opportunityBody, opportunityFieldProperties, opportunityOutput, stageChoiceProperties, type GhlOpportunity } from '../lib/opportunities.js';
+import { defineGhlNode } from '../lib/define.js';
 
 export const configSchema = {
   type: 'object',
@@ -32,16 +32,13 @@ async function existing(client: GhlClient, body: Record<string, unknown>): Promi
   return answer.opportunities?.find((o) => o.name?.trim().toLowerCase() === name);
 }
 
-export default defineNode<Config>({
+export default defineGhlNode<Config>({
   type: 'ghl.opportunity.create',
-  category: 'GoHighLevel',
   title: 'Create opportunity',
   description:
     'Opens an opportunity for a contact in a pipeline and stage, by id or by name (looked up). Status defaults to open; custom fields by key. ' +
     'Unless skipIfExists is off, an opportunity of the contact with the same name and status in that pipeline is reused. Emits {created, opportunity, fields}.',
-  integration: 'gohighlevel',
   configSchema,
-  outputs: ['main', 'error'],
   async run(ctx) {
     const { integrationId: _, contactId, skipIfExists, ...fields } = ctx.config;
     const client = stepClient(ctx);

@@ -1,8 +1,8 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { defineNode } from '../../contract.js';
 import { integrationIdField, OPPORTUNITY_STATUSES, stepClient } from '../lib/node.js';
 import { stageChoiceProperties, type GhlOpportunity } from '../lib/opportunities.js';
 import { resolveStage } from '../lib/pipelines.js';
+import { defineGhlNode } from '../lib/define.js';
 
 export const configSchema = {
   type: 'object',
@@ -19,14 +19,11 @@ export const configSchema = {
 } as const;
 type Config = FromSchema<typeof configSchema>;
 
-export default defineNode<Config>({
+export default defineGhlNode<Config>({
   type: 'ghl.opportunity.find',
-  category: 'GoHighLevel',
   title: 'Find opportunities',
   description: 'Searches the location\'s opportunities by contact, pipeline and stage (by id or name), status and text. Emits {opportunities, total, first} (first: the first match or null).',
-  integration: 'gohighlevel',
   configSchema,
-  outputs: ['main', 'error'],
   async run(ctx) {
     const { contactId, pipelineId, pipelineName, stageId, stageName, status, query: q, limit } = ctx.config;
     const client = stepClient(ctx);

@@ -1,7 +1,8 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { defineNode, NodeError } from '../../contract.js';
+import { NodeError } from '../../contract.js';
 import { integrationIdField, opportunityIdField, segment, stepClient } from '../lib/node.js';
 import { opportunityBody, opportunityFieldProperties, opportunityOutput, stageChoiceProperties, type GhlOpportunity } from '../lib/opportunities.js';
+import { defineGhlNode } from '../lib/define.js';
 
 export const configSchema = {
   type: 'object',
@@ -11,14 +12,11 @@ export const configSchema = {
 } as const;
 type Config = FromSchema<typeof configSchema>;
 
-export default defineNode<Config>({
+export default defineGhlNode<Config>({
   type: 'ghl.opportunity.update',
-  category: 'GoHighLevel',
   title: 'Update opportunity',
   description: 'Changes the given fields of an opportunity (name, status, value, owner, pipeline and stage by id or name, custom fields by key). Emits {opportunity, fields}.',
-  integration: 'gohighlevel',
   configSchema,
-  outputs: ['main', 'error'],
   async run(ctx) {
     const { integrationId: _, opportunityId, ...fields } = ctx.config;
     const client = stepClient(ctx);

@@ -1,8 +1,8 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { defineNode } from '../../contract.js';
 import { integrationIdField, opportunityIdField, segment, stepClient } from '../lib/node.js';
 import { opportunityOutput, stageChoiceProperties, type GhlOpportunity } from '../lib/opportunities.js';
 import { resolveStage } from '../lib/pipelines.js';
+import { defineGhlNode } from '../lib/define.js';
 
 export const configSchema = {
   type: 'object',
@@ -13,14 +13,11 @@ export const configSchema = {
 } as const;
 type Config = FromSchema<typeof configSchema>;
 
-export default defineNode<Config>({
+export default defineGhlNode<Config>({
   type: 'ghl.opportunity.updateStage',
-  category: 'GoHighLevel',
   title: 'Move opportunity to stage',
   description: 'Moves an opportunity to a stage, named by id or by pipeline and stage name (looked up in the location\'s pipelines). Emits {opportunity, fields, stageName}.',
-  integration: 'gohighlevel',
   configSchema,
-  outputs: ['main', 'error'],
   async run(ctx) {
     const { integrationId: _, opportunityId, ...choice } = ctx.config;
     const client = stepClient(ctx);

@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { defineNode } from '../../contract.js';
 import { integrationIdField, OPPORTUNITY_STATUSES, opportunityIdField, segment, stepClient } from '../lib/node.js';
+import { defineGhlNode } from '../lib/define.js';
 
 export const configSchema = {
   type: 'object',
@@ -14,14 +14,11 @@ export const configSchema = {
 } as const;
 type Config = FromSchema<typeof configSchema>;
 
-export default defineNode<Config>({
+export default defineGhlNode<Config>({
   type: 'ghl.opportunity.updateStatus',
-  category: 'GoHighLevel',
   title: 'Set opportunity status',
   description: 'Marks an opportunity open, won, lost or abandoned. Emits {opportunityId, status}.',
-  integration: 'gohighlevel',
   configSchema,
-  outputs: ['main', 'error'],
   async run(ctx) {
     const opportunityId = segment(ctx.config.opportunityId, 'opportunity id');
     await stepClient(ctx).request({ method: 'PUT', path: `/opportunities/${opportunityId}/status`, body: { status: ctx.config.status }, what: 'setting the opportunity status' });
