@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Dialog } from '../components/Dialog';
+import { FormFooter } from '../components/FormFooter';
 
 /** Run the flow by hand with an input JSON (it reaches the trigger as its payload). */
 export function RunDialog({ onRun, onClose }: { onRun(input: unknown): Promise<void>; onClose(): void }) {
@@ -27,15 +28,7 @@ export function RunDialog({ onRun, onClose }: { onRun(input: unknown): Promise<v
           Input (JSON)
           <textarea rows={8} value={text} spellCheck={false} onChange={(e) => setText(e.target.value)} />
         </label>
-        {error && <p role="alert" className="error">{error}</p>}
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary">
-            Run
-          </button>
-        </div>
+        <FormFooter error={error} submitLabel="Run" onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -2,7 +2,9 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, messageOf } from '../api/client';
 import type { ExecutionSummary, Flow, Page } from '../api/types';
 import { navigate } from '../app/router';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
+import { FormFooter } from '../components/FormFooter';
 import { ago, lastExecutions, searchFlows, starterGraph } from '../lib/flows-list';
 
 type Pending = { kind: 'create' } | { kind: 'rename'; flow: Flow } | { kind: 'delete'; flow: Flow } | null;
@@ -160,24 +162,16 @@ export function FlowsScreen({ sid, editable }: { sid: string; editable: boolean 
         />
       ) : null}
       {pending?.kind === 'delete' && (
-        <Dialog title={`Delete ${pending.flow.name}?`} onClose={() => setPending(null)}>
-          <p>The flow, its versions and its executions are deleted. This cannot be undone.</p>
-          <div className="dialog-actions">
-            <button type="button" onClick={() => setPending(null)}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="danger"
-              onClick={act(async () => {
-                await api('DELETE', `${base}/flows/${pending.flow.id}`);
-                setPending(null);
-              })}
-            >
-              Delete
-            </button>
-          </div>
-        </Dialog>
+        <ConfirmDialog
+          title={`Delete ${pending.flow.name}?`}
+          onClose={() => setPending(null)}
+          onConfirm={act(async () => {
+            await api('DELETE', `${base}/flows/${pending.flow.id}`);
+            setPending(null);
+          })}
+        >
+          The flow, its versions and its executions are deleted. This cannot be undone.
+        </ConfirmDialog>
       )}
     </main>
   );
@@ -201,15 +195,7 @@ function NameDialog({ title, initial, onClose, onSubmit }: { title: string; init
           Name
           <input name="name" defaultValue={initial} required maxLength={200} autoFocus />
         </label>
-        {error && <p role="alert" className="error">{error}</p>}
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary">
-            Save
-          </button>
-        </div>
+        <FormFooter error={error} submitLabel="Save" onCancel={onClose} />
       </form>
     </Dialog>
   );

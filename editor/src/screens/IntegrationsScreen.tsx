@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, messageOf } from '../api/client';
 import type { Integration, IntegrationTemplate, TestResult } from '../api/integrations';
 import type { Page, Role } from '../api/types';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
 import { canAdminister, glyphOf, standingOf, templatesByCategory, when } from '../lib/integrations';
 import { IntegrationWizard } from './IntegrationWizard';
@@ -182,30 +183,22 @@ export default function IntegrationsScreen({ sid, editable, role }: { sid: strin
         </Dialog>
       )}
       {pending?.kind === 'delete' && (
-        <Dialog title={`Delete ${pending.integration.name}?`} onClose={() => setPending(null)}>
-          <p>Flows that use it fail until they are given another integration. Its stored secrets are deleted. This cannot be undone.</p>
-          <div className="dialog-actions">
-            <button type="button" onClick={() => setPending(null)}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="danger"
-              onClick={async () => {
-                try {
-                  await api('DELETE', `${base}/${pending.integration.id}`);
-                  setPending(null);
-                  await load();
-                } catch (err) {
-                  setPending(null);
-                  setError(messageOf(err));
-                }
-              }}
-            >
-              Delete
-            </button>
-          </div>
-        </Dialog>
+        <ConfirmDialog
+          title={`Delete ${pending.integration.name}?`}
+          onClose={() => setPending(null)}
+          onConfirm={async () => {
+            try {
+              await api('DELETE', `${base}/${pending.integration.id}`);
+              setPending(null);
+              await load();
+            } catch (err) {
+              setPending(null);
+              setError(messageOf(err));
+            }
+          }}
+        >
+          Flows that use it fail until they are given another integration. Its stored secrets are deleted. This cannot be undone.
+        </ConfirmDialog>
       )}
     </main>
   );

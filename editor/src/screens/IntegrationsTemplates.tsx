@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { api, ApiError, messageOf } from '../api/client';
 import type { HttpAuthSpec, IntegrationTemplate } from '../api/integrations';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
+import { FormFooter } from '../components/FormFooter';
 import { parseSchemaText, secretFields } from '../lib/integrations';
 
 const EXAMPLE_SCHEMA = JSON.stringify(
@@ -85,30 +87,22 @@ export function CustomTemplates({ templates, onChanged }: { templates: Integrati
         />
       )}
       {deleting && (
-        <Dialog title={`Delete ${deleting.displayName}?`} onClose={() => setDeleting(null)}>
-          <p>Only a template no integration uses can be deleted.</p>
-          <div className="dialog-actions">
-            <button type="button" onClick={() => setDeleting(null)}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="danger"
-              onClick={async () => {
-                setError(null);
-                try {
-                  await api('DELETE', `/api/integration-templates/${deleting.id}`);
-                  await onChanged();
-                } catch (err) {
-                  setError(messageOf(err));
-                }
-                setDeleting(null);
-              }}
-            >
-              Delete
-            </button>
-          </div>
-        </Dialog>
+        <ConfirmDialog
+          title={`Delete ${deleting.displayName}?`}
+          onClose={() => setDeleting(null)}
+          onConfirm={async () => {
+            setError(null);
+            try {
+              await api('DELETE', `/api/integration-templates/${deleting.id}`);
+              await onChanged();
+            } catch (err) {
+              setError(messageOf(err));
+            }
+            setDeleting(null);
+          }}
+        >
+          Only a template no integration uses can be deleted.
+        </ConfirmDialog>
       )}
     </section>
   );
@@ -214,15 +208,7 @@ function TemplateDialog({ template, onClose, onSaved }: { template: IntegrationT
             <input value={fields.testUrl} onChange={set('testUrl')} placeholder="/me" />
           </label>
         </div>
-        {error && <p role="alert" className="error">{error}</p>}
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary">
-            Save template
-          </button>
-        </div>
+        <FormFooter error={error} submitLabel="Save template" onCancel={onClose} />
       </form>
     </Dialog>
   );
