@@ -1,9 +1,7 @@
-import { Op } from 'sequelize';
 import type { Models } from '../db/models/index.js';
 import { keyId, seal, unseal, type Sealed } from './crypto.js';
+import { eachRow, pageAfter } from './each-row.js';
 import { isSealed } from './node-secrets.js';
-
-const BATCH = 200;
 
 /** What a rotation did, per table, and what it could not read. */
 export interface RotationReport {
@@ -85,24 +83,6 @@ class Resealer {
   }
 }
 
-/** Walks a table in id order a batch at a time; `fix` returns the update for a row, or null. */
-async function eachRow<R extends { id: string }>(find: (after: string) => Promise<R[]>, fix: (row: R) => Record<string, unknown> | null, write: (row: R, update: Record<string, unknown>) => Promise<unknown>): Promise<number> {
-  let after = '';
-  let written = 0;
-  for (;;) {
-    const rows = await find(after);
-    for (const row of rows) {
-      const update = fix(row);
-      if (!update) continue;
-      // One row per statement: a crash leaves every row either wholly old or wholly new.
-      await write(row, update);
-      written++;
-    }
-    if (rows.length < BATCH) return written;
-    after = rows[rows.length - 1].id;
-  }
-}
-
 /**
  * Re-encrypts every sealed secret under `newKey` (CONTRACT §11, `rotate-key`): integrations' secrets, and
  * secrets written in node configs (flow versions and their trigger rows). Run it with the servers stopped;
@@ -111,7 +91,6 @@ async function eachRow<R extends { id: string }>(find: (after: string) => Promis
 export async function rotateKey(models: Models, oldKey: Buffer, newKey: Buffer): Promise<RotationReport> {
   const reseal = new Resealer(oldKey, newKey);
   const unreadable: RotationReport['unreadable'] = [];
-  const page = (after: string) => ({ where: after ? { id: { [Op.gt]: after } } : {}, order: [['id', 'ASC']] as [string, string][], limit: BATCH });
   const noting = <R extends { id: string }>(table: string, fix: (row: R) => Record<string, unknown> | null) => (row: R) => {
     reseal.unknown = null;
     const update = fix(row);
@@ -120,7 +99,7 @@ export async function rotateKey(models: Models, oldKey: Buffer, newKey: Buffer):
   };
 
   const integrations = await eachRow(
-    (after) => models.Integration.findAll(page(after)),
+    (after) => models.Integration.findAll(pageAfter(after)),
     noting('integrations', (row) => {
       const next = isSealedRecord(row.secrets) ? reseal.one(row.secrets) : null;
       return next ? { secrets: next } : null;
@@ -128,7 +107,7 @@ export async function rotateKey(models: Models, oldKey: Buffer, newKey: Buffer):
     (row, update) => models.Integration.update(update, { where: { id: row.id }, silent: true }),
   );
   const flowVersions = await eachRow(
-    (after) => models.FlowVersion.findAll(page(after)),
+    (after) => models.FlowVersion.findAll(pageAfter(after)),
     noting('flow_versions', (row) => {
       const graph = reseal.deep(row.graph);
       return graph ? { graph } : null;
@@ -136,7 +115,7 @@ export async function rotateKey(models: Models, oldKey: Buffer, newKey: Buffer):
     (row, update) => models.FlowVersion.update(update, { where: { id: row.id }, silent: true }),
   );
   const triggers = await eachRow(
-    (after) => models.Trigger.findAll(page(after)),
+    (after) => models.Trigger.findAll(pageAfter(after)),
     noting('flow_triggers', (row) => {
       const config = reseal.deep(row.config);
       return config ? { config } : null;
