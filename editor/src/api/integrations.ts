@@ -46,16 +46,8 @@ export interface Integration {
   updatedAt: string;
 }
 
-export interface TestResult {
-  ok: boolean;
-  message: string;
-}
-
-export interface OptionChoice {
-  value: string;
-  label: string;
-  [extra: string]: unknown;
-}
+// A connection test's verdict and an option loader's choice reach the editor exactly as the template returns them.
+export type { OptionChoice, TestResult } from '../../../schemas/integrations/template.js';
 
 export interface AuditEntry {
   id: string;

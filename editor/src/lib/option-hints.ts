@@ -1,3 +1,4 @@
+import type { OptionChoice } from '../api/integrations.js';
 import type { JsonSchema } from '../api/types.js';
 
 // Node schemas hint where a field's choices come from (`x-ui` in nodes/ghl/**): `{widget: 'options',
@@ -10,11 +11,7 @@ export interface OptionHint {
   multiple?: boolean;
 }
 
-export interface Choice {
-  value: string;
-  label: string;
-  [extra: string]: unknown;
-}
+export type Choice = OptionChoice;
 
 /** The option hint of a field's schema, if it has one. */
 export function optionHintOf(field: unknown): OptionHint | null {
