@@ -1,4 +1,4 @@
-import type { Client } from './story.js';
+import { createSubaccount, registerAgency, type Client } from './story.js';
 
 export interface Graph {
   nodes: { id: string; type: string; config?: Record<string, unknown>; retry?: unknown; timeoutMs?: number }[];
@@ -9,6 +9,12 @@ export interface Workspace {
   server: Client;
   token: string;
   sid: string;
+}
+
+/** A new agency with one sub-account, as its owner sees it. */
+export async function workspace(server: Client): Promise<Workspace> {
+  const agency = await registerAgency(server);
+  return { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
 }
 
 export async function createFlow(ws: Workspace, graph: Graph, name = 'A flow', extra: Record<string, unknown> = {}) {

@@ -1,14 +1,8 @@
 import { expect } from 'chai';
 import { databaseKinds } from '../helpers/databases.js';
-import { createFlow, getExecution, runAndWait, stepOf, type Graph, type Step, type Workspace } from '../helpers/flows.js';
+import { createFlow, getExecution, runAndWait, stepOf, type Graph, type Step, type Workspace, workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../fakes/openai/server.js';
-
-async function workspace(server: TestServer): Promise<Workspace> {
-  const agency = await registerAgency(server);
-  return { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
-}
 
 async function connectOpenAi(ws: Workspace, config: Record<string, unknown>): Promise<string> {
   const res = await ws.server.request('POST', `/api/subaccounts/${ws.sid}/integrations`, { token: ws.token, body: { template: 'openai', name: 'LLM', config } });

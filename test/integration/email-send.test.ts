@@ -2,10 +2,9 @@ import { expect } from 'chai';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { databaseKinds } from '../helpers/databases.js';
-import { createFlow, runAndWait, stepOf, type Workspace } from '../helpers/flows.js';
+import { createFlow, runAndWait, stepOf, type Workspace, workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
 import { startTarget, type Target } from '../helpers/target.js';
 
 /** A port nothing listens on: taken from the OS, then let go. */
@@ -15,11 +14,6 @@ async function closedPort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise((resolve) => probe.close(resolve));
   return port;
-}
-
-async function workspace(server: TestServer): Promise<Workspace> {
-  const agency = await registerAgency(server);
-  return { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
 }
 
 async function connectSmtp(ws: Workspace, config: Record<string, unknown>): Promise<string> {

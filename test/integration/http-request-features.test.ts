@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Response as WebResponse } from 'undici';
 import { databaseKinds } from '../helpers/databases.js';
-import { createFlow, runAndWait, stepOf, type Workspace } from '../helpers/flows.js';
+import { createFlow, runAndWait, stepOf, type Workspace, workspace } from '../helpers/flows.js';
+import { callHttpRequest as call } from '../helpers/http-request.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
 import { json, startTarget, type Target } from '../helpers/target.js';
 
 interface Seen {
@@ -28,23 +28,6 @@ function record(target: Target, path: string, answer: (res: ServerResponse, seen
     });
   });
   return seen;
-}
-
-async function workspace(server: TestServer): Promise<Workspace> {
-  const agency = await registerAgency(server);
-  return { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
-}
-
-async function call(ws: Workspace, config: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  const flow = await createFlow(ws, {
-    nodes: [
-      { id: 't', type: 'trigger.manual' },
-      { id: 'call', type: 'http.request', config, ...extra },
-    ],
-    edges: [{ source: 't', target: 'call' }],
-  });
-  const execution = await runAndWait(ws, flow.id);
-  return { step: stepOf(execution, 'call'), execution };
 }
 
 const retrying = (maxAttempts = 3) => ({ retry: { maxAttempts, backoff: { initialMs: 10, factor: 1, maxMs: 10 } } });

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { databaseKinds } from '../helpers/databases.js';
-import { createFlow, runAndWait, stepOf, type Workspace } from '../helpers/flows.js';
+import { type Workspace, workspace } from '../helpers/flows.js';
+import { callHttpRequest as call } from '../helpers/http-request.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
 import { json, startTarget, type Target } from '../helpers/target.js';
 import { fetchFollowingRedirects } from '../../nodes/lib/outbound.js';
 import { guardedAgent, refusalReason } from '../../nodes/lib/ssrf.js';
@@ -31,24 +31,6 @@ function record(target: Target, path: string, answer: (res: ServerResponse, seen
 
 const redirect = (target: Target, path: string, status: number, location: string) =>
   target.route(path, (_req, res) => res.writeHead(status, { location }).end());
-
-async function workspace(server: TestServer): Promise<Workspace> {
-  const agency = await registerAgency(server);
-  return { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
-}
-
-/** Runs a flow of a manual trigger and one http.request node; returns that node's step and the execution. */
-async function call(ws: Workspace, config: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  const flow = await createFlow(ws, {
-    nodes: [
-      { id: 't', type: 'trigger.manual' },
-      { id: 'call', type: 'http.request', config, ...extra },
-    ],
-    edges: [{ source: 't', target: 'call' }],
-  });
-  const execution = await runAndWait(ws, flow.id);
-  return { step: stepOf(execution, 'call'), execution };
-}
 
 const retrying = { retry: { maxAttempts: 3, backoff: { initialMs: 10, factor: 1, maxMs: 10 } } };
 

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import type { ServerResponse } from 'node:http';
 import { databaseKinds } from '../helpers/databases.js';
-import { createFlow, getExecution, runAndWait, stepOf, waitForStatus, type Workspace } from '../helpers/flows.js';
+import { createFlow, getExecution, runAndWait, stepOf, waitForStatus, type Workspace, workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
 import { startTarget, type Target } from '../helpers/target.js';
 import { guardedAgent, refusalReason } from '../../nodes/lib/ssrf.js';
 import { scrape } from '../../nodes/scraper/scrape/scrape.js';
@@ -71,11 +70,6 @@ const shopConfig = (shop: Target, extra: Record<string, unknown> = {}) => ({
   delayMs: 0,
   ...extra,
 });
-
-async function workspace(server: TestServer): Promise<Workspace> {
-  const agency = await registerAgency(server);
-  return { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
-}
 
 async function runScraper(ws: Workspace, config: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   const flow = await createFlow(ws, {
