@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, messageOf } from '../api/client';
 import type { ExecutionSummary, Page } from '../api/types';
+import { Listing } from '../components/Listing';
 import { ago } from '../lib/flows-list';
 
 /** This flow's executions, newest first: open one on the canvas, retry a failed one. */
@@ -19,26 +20,24 @@ export function ExecutionsPanel({ base, flowId, refreshKey, openedId, onOpen, on
         <h2>Executions</h2>
       </header>
       {error && <p role="alert" className="error">{error}</p>}
-      {!items ? (
-        <p>Loading…</p>
-      ) : items.length === 0 ? (
-        <p className="muted">No executions yet.</p>
-      ) : (
-        <ul className="executions">
-          {items.map((e) => (
-            <li key={e.id} className={e.id === openedId ? 'opened' : ''}>
-              <button type="button" className="link" onClick={() => onOpen(e.id)} aria-label={`Open execution ${e.status} ${ago(e.createdAt)}`}>
-                <span className={`status status-${e.status}`}>{e.status}</span> {e.trigger?.type} · v{e.flowVersion} · {ago(e.createdAt)}
-              </button>
-              {(e.status === 'failed' || e.status === 'cancelled') && (
-                <button type="button" onClick={() => onRetry(e.id)}>
-                  Retry
+      <Listing items={items} empty="No executions yet." emptyClassName="muted">
+        {(items) => (
+          <ul className="executions">
+            {items.map((e) => (
+              <li key={e.id} className={e.id === openedId ? 'opened' : ''}>
+                <button type="button" className="link" onClick={() => onOpen(e.id)} aria-label={`Open execution ${e.status} ${ago(e.createdAt)}`}>
+                  <span className={`status status-${e.status}`}>{e.status}</span> {e.trigger?.type} · v{e.flowVersion} · {ago(e.createdAt)}
                 </button>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+                {(e.status === 'failed' || e.status === 'cancelled') && (
+                  <button type="button" onClick={() => onRetry(e.id)}>
+                    Retry
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Listing>
     </aside>
   );
 }

@@ -3,6 +3,7 @@ import { api, ApiError, messageOf } from '../api/client';
 import type { Approval, Flow, Page } from '../api/types';
 import { useApprovalsCount } from '../app/approvals-count';
 import { navigate } from '../app/router';
+import { Listing } from '../components/Listing';
 import { ago } from '../lib/flows-list';
 
 interface ApprovalItem extends Approval {
@@ -56,17 +57,15 @@ export default function ApprovalsScreen({ sid, editable }: { sid: string; editab
         </p>
       )}
       {error && <p role="alert" className="error">{error}</p>}
-      {!items ? (
-        <p>Loading…</p>
-      ) : items.length === 0 ? (
-        <p className="empty">{show === 'pending' ? 'Nothing waits for a decision.' : 'No approvals yet.'}</p>
-      ) : (
-        <ul className="approvals">
-          {items.map((a) => (
-            <ApprovalCard key={a.id} item={a} base={base} flowName={flows.get(a.flowId) ?? a.flowId} editable={editable} onOpen={() => navigate({ screen: 'flow', sid, fid: a.flowId, executionId: a.executionId })} onDecided={decided} onStale={load} />
-          ))}
-        </ul>
-      )}
+      <Listing items={items} empty={show === 'pending' ? 'Nothing waits for a decision.' : 'No approvals yet.'}>
+        {(items) => (
+          <ul className="approvals">
+            {items.map((a) => (
+              <ApprovalCard key={a.id} item={a} base={base} flowName={flows.get(a.flowId) ?? a.flowId} editable={editable} onOpen={() => navigate({ screen: 'flow', sid, fid: a.flowId, executionId: a.executionId })} onDecided={decided} onStale={load} />
+            ))}
+          </ul>
+        )}
+      </Listing>
     </main>
   );
 }

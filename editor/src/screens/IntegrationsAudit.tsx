@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, messageOf } from '../api/client';
 import type { AuditEntry } from '../api/integrations';
 import type { Page } from '../api/types';
+import { Listing } from '../components/Listing';
 
 /** The agency's audit log (owners and admins): who changed what, newest first, field names only. */
 export function AuditLog() {
@@ -19,39 +20,41 @@ export function AuditLog() {
   }, []);
   useEffect(() => void more(null), [more]);
   if (error) return <p role="alert" className="error">{error}</p>;
-  if (!entries) return <p>Loading…</p>;
-  if (!entries.length) return <p className="empty">No changes recorded yet.</p>;
   return (
-    <>
-      <table className="list" aria-label="Audit log">
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Who</th>
-            <th>Action</th>
-            <th>What</th>
-            <th>Fields</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr key={e.id}>
-              <td className="muted">{new Date(e.at).toLocaleString()}</td>
-              <td>{e.actor.email ?? (e.actor.apiKeyId ? 'API key' : 'system')}</td>
-              <td>
-                <code>{e.action}</code>
-              </td>
-              <td>{e.target.name ?? e.target.id ?? e.target.type}</td>
-              <td className="muted">{e.fields?.join(', ')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {cursor && (
-        <button type="button" onClick={() => void more(cursor)}>
-          Load older
-        </button>
+    <Listing items={entries} empty="No changes recorded yet.">
+      {(entries) => (
+        <>
+          <table className="list" aria-label="Audit log">
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Who</th>
+                <th>Action</th>
+                <th>What</th>
+                <th>Fields</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={e.id}>
+                  <td className="muted">{new Date(e.at).toLocaleString()}</td>
+                  <td>{e.actor.email ?? (e.actor.apiKeyId ? 'API key' : 'system')}</td>
+                  <td>
+                    <code>{e.action}</code>
+                  </td>
+                  <td>{e.target.name ?? e.target.id ?? e.target.type}</td>
+                  <td className="muted">{e.fields?.join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {cursor && (
+            <button type="button" onClick={() => void more(cursor)}>
+              Load older
+            </button>
+          )}
+        </>
       )}
-    </>
+    </Listing>
   );
 }
