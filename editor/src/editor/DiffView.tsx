@@ -1,4 +1,4 @@
-import type { FlowNode } from '../api/types';
+import type { FlowEdge, FlowNode } from '../api/types';
 import { formatPath, preview, type GraphDiff } from '../lib/diff';
 import './versions.css';
 
@@ -18,30 +18,8 @@ export function DiffView({ diff, from, to }: { diff: GraphDiff; from: string; to
       <p className="muted">
         From {from} to {to}.
       </p>
-      {diff.added.length > 0 && (
-        <section aria-label="Nodes added">
-          <h3>Added ({diff.added.length})</h3>
-          <ul>
-            {diff.added.map((n) => (
-              <li key={n.id} className="diff-added">
-                + {label(n)} <code>{n.type}</code>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-      {diff.removed.length > 0 && (
-        <section aria-label="Nodes removed">
-          <h3>Removed ({diff.removed.length})</h3>
-          <ul>
-            {diff.removed.map((n) => (
-              <li key={n.id} className="diff-removed">
-                − {label(n)} <code>{n.type}</code>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <NodesSection name="added" title="Added" nodes={diff.added} mark="+" />
+      <NodesSection name="removed" title="Removed" nodes={diff.removed} mark="−" />
       {diff.changed.length > 0 && (
         <section aria-label="Nodes changed">
           <h3>Changed ({diff.changed.length})</h3>
@@ -79,21 +57,43 @@ export function DiffView({ diff, from, to }: { diff: GraphDiff; from: string; to
           <h3>Connections</h3>
           <ul>
             {diff.edgesAdded.map((e) => (
-              <li key={`+${e.source}:${e.sourcePort}:${e.target}`} className="diff-added">
-                + {e.source}
-                {e.sourcePort && e.sourcePort !== 'main' ? ` (${e.sourcePort})` : ''} → {e.target}
-              </li>
+              <EdgeLine key={`+${e.source}:${e.sourcePort}:${e.target}`} edge={e} className="diff-added" mark="+" />
             ))}
             {diff.edgesRemoved.map((e) => (
-              <li key={`-${e.source}:${e.sourcePort}:${e.target}`} className="diff-removed">
-                − {e.source}
-                {e.sourcePort && e.sourcePort !== 'main' ? ` (${e.sourcePort})` : ''} → {e.target}
-              </li>
+              <EdgeLine key={`-${e.source}:${e.sourcePort}:${e.target}`} edge={e} className="diff-removed" mark="−" />
             ))}
           </ul>
         </section>
       )}
       {diff.moved.length > 0 && <p className="muted">{diff.moved.length} node(s) only moved on the canvas.</p>}
     </div>
+  );
+}
+
+/** Nodes only one side has (added or removed), or nothing when there are none. */
+function NodesSection({ name, title, nodes, mark }: { name: 'added' | 'removed'; title: string; nodes: FlowNode[]; mark: string }) {
+  if (nodes.length === 0) return null;
+  return (
+    <section aria-label={`Nodes ${name}`}>
+      <h3>
+        {title} ({nodes.length})
+      </h3>
+      <ul>
+        {nodes.map((n) => (
+          <li key={n.id} className={`diff-${name}`}>
+            {mark} {label(n)} <code>{n.type}</code>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function EdgeLine({ edge, className, mark }: { edge: FlowEdge; className: string; mark: string }) {
+  return (
+    <li className={className}>
+      {mark} {edge.source}
+      {edge.sourcePort && edge.sourcePort !== 'main' ? ` (${edge.sourcePort})` : ''} → {edge.target}
+    </li>
   );
 }
