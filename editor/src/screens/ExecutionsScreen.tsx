@@ -3,6 +3,7 @@ import { api, messageOf } from '../api/client';
 import type { ExecutionSummary, Flow, Page } from '../api/types';
 import { navigate } from '../app/router';
 import { Listing } from '../components/Listing';
+import { ListTable } from '../components/ListTable';
 import { ago } from '../lib/flows-list';
 
 const STATUSES = ['', 'queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled'];
@@ -48,34 +49,23 @@ export function ExecutionsScreen({ sid }: { sid: string }) {
       {error && <p role="alert" className="error">{error}</p>}
       <Listing items={items} empty="No executions match.">
         {(items) => (
-          <table className="list" aria-label="Executions">
-            <thead>
-              <tr>
-                <th>Flow</th>
-                <th>Status</th>
-                <th>Trigger</th>
-                <th>Started</th>
-                <th>Version</th>
+          <ListTable label="Executions" columns={['Flow', 'Status', 'Trigger', 'Started', 'Version']}>
+            {items.map((e) => (
+              <tr key={e.id}>
+                <td>
+                  <a href="#" onClick={(ev) => (ev.preventDefault(), navigate({ screen: 'flow', sid, fid: e.flowId, executionId: e.id }))}>
+                    {names.get(e.flowId) ?? e.flowId}
+                  </a>
+                </td>
+                <td>
+                  <span className={`status status-${e.status}`}>{e.status}</span>
+                </td>
+                <td>{e.trigger?.type}</td>
+                <td>{ago(e.startedAt ?? e.createdAt)}</td>
+                <td>v{e.flowVersion}</td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((e) => (
-                <tr key={e.id}>
-                  <td>
-                    <a href="#" onClick={(ev) => (ev.preventDefault(), navigate({ screen: 'flow', sid, fid: e.flowId, executionId: e.id }))}>
-                      {names.get(e.flowId) ?? e.flowId}
-                    </a>
-                  </td>
-                  <td>
-                    <span className={`status status-${e.status}`}>{e.status}</span>
-                  </td>
-                  <td>{e.trigger?.type}</td>
-                  <td>{ago(e.startedAt ?? e.createdAt)}</td>
-                  <td>v{e.flowVersion}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </ListTable>
         )}
       </Listing>
     </main>

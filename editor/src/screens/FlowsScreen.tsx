@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
 import { FormFooter } from '../components/FormFooter';
 import { Listing } from '../components/Listing';
+import { ListTable } from '../components/ListTable';
 import { ago, lastExecutions, searchFlows, starterGraph } from '../lib/flows-list';
 
 type Pending = { kind: 'create' } | { kind: 'rename'; flow: Flow } | { kind: 'delete'; flow: Flow } | null;
@@ -82,65 +83,52 @@ export function FlowsScreen({ sid, editable }: { sid: string; editable: boolean 
       {error && <p role="alert" className="error">{error}</p>}
       <Listing items={flows} empty={`No flows yet.${editable ? ' Create one to start automating.' : ''}`}>
         {() => (
-          <table className="list" aria-label="Flows">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Active</th>
-                <th>Last execution</th>
-                <th>Version</th>
-                <th>
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((flow) => {
-                const run = last.get(flow.id);
-                return (
-                  <tr key={flow.id} data-flow={flow.name}>
-                    <td>
-                      <a href={`/s/${sid}/flows/${flow.id}`} onClick={(e) => (e.preventDefault(), navigate({ screen: 'flow', sid, fid: flow.id }))}>
-                        {flow.name}
-                      </a>
-                    </td>
-                    <td>
-                      <label className="toggle">
-                        <input
-                          type="checkbox"
-                          checked={flow.active}
-                          disabled={!editable}
-                          aria-label={`Active: ${flow.name}`}
-                          onChange={act(() => api('POST', `${base}/flows/${flow.id}/${flow.active ? 'deactivate' : 'activate'}`))}
-                        />
-                        {flow.active ? 'on' : 'off'}
-                      </label>
-                    </td>
-                    <td>{run ? <span className={`status status-${run.status}`}>{run.status}</span> : <span className="muted">never run</span>} <span className="muted">{ago(run?.createdAt)}</span></td>
-                    <td>v{flow.version}</td>
-                    <td className="actions">
-                      <button type="button" onClick={act(async () => download(flow.name, await api('GET', `${base}/flows/${flow.id}/export`)))}>
-                        Export
-                      </button>
-                      {editable && (
-                        <>
-                          <button type="button" onClick={act(async () => api('POST', `${base}/flows/import`, { ...(await api<object>('GET', `${base}/flows/${flow.id}/export`)), name: `${flow.name} (copy)`.slice(0, 200) }))}>
-                            Duplicate
-                          </button>
-                          <button type="button" onClick={() => setPending({ kind: 'rename', flow })}>
-                            Rename
-                          </button>
-                          <button type="button" className="danger" onClick={() => setPending({ kind: 'delete', flow })}>
-                            Delete
-                          </button>
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <ListTable label="Flows" columns={['Name', 'Active', 'Last execution', 'Version']} actions>
+            {shown.map((flow) => {
+              const run = last.get(flow.id);
+              return (
+                <tr key={flow.id} data-flow={flow.name}>
+                  <td>
+                    <a href={`/s/${sid}/flows/${flow.id}`} onClick={(e) => (e.preventDefault(), navigate({ screen: 'flow', sid, fid: flow.id }))}>
+                      {flow.name}
+                    </a>
+                  </td>
+                  <td>
+                    <label className="toggle">
+                      <input
+                        type="checkbox"
+                        checked={flow.active}
+                        disabled={!editable}
+                        aria-label={`Active: ${flow.name}`}
+                        onChange={act(() => api('POST', `${base}/flows/${flow.id}/${flow.active ? 'deactivate' : 'activate'}`))}
+                      />
+                      {flow.active ? 'on' : 'off'}
+                    </label>
+                  </td>
+                  <td>{run ? <span className={`status status-${run.status}`}>{run.status}</span> : <span className="muted">never run</span>} <span className="muted">{ago(run?.createdAt)}</span></td>
+                  <td>v{flow.version}</td>
+                  <td className="actions">
+                    <button type="button" onClick={act(async () => download(flow.name, await api('GET', `${base}/flows/${flow.id}/export`)))}>
+                      Export
+                    </button>
+                    {editable && (
+                      <>
+                        <button type="button" onClick={act(async () => api('POST', `${base}/flows/import`, { ...(await api<object>('GET', `${base}/flows/${flow.id}/export`)), name: `${flow.name} (copy)`.slice(0, 200) }))}>
+                          Duplicate
+                        </button>
+                        <button type="button" onClick={() => setPending({ kind: 'rename', flow })}>
+                          Rename
+                        </button>
+                        <button type="button" className="danger" onClick={() => setPending({ kind: 'delete', flow })}>
+                          Delete
+                        </button>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </ListTable>
         )}
       </Listing>
       {pending?.kind === 'create' || pending?.kind === 'rename' ? (

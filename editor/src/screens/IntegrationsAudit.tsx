@@ -3,6 +3,7 @@ import { api, messageOf } from '../api/client';
 import type { AuditEntry } from '../api/integrations';
 import type { Page } from '../api/types';
 import { Listing } from '../components/Listing';
+import { ListTable } from '../components/ListTable';
 
 /** The agency's audit log (owners and admins): who changed what, newest first, field names only. */
 export function AuditLog() {
@@ -24,30 +25,19 @@ export function AuditLog() {
     <Listing items={entries} empty="No changes recorded yet.">
       {(entries) => (
         <>
-          <table className="list" aria-label="Audit log">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Who</th>
-                <th>Action</th>
-                <th>What</th>
-                <th>Fields</th>
+          <ListTable label="Audit log" columns={['When', 'Who', 'Action', 'What', 'Fields']}>
+            {entries.map((e) => (
+              <tr key={e.id}>
+                <td className="muted">{new Date(e.at).toLocaleString()}</td>
+                <td>{e.actor.email ?? (e.actor.apiKeyId ? 'API key' : 'system')}</td>
+                <td>
+                  <code>{e.action}</code>
+                </td>
+                <td>{e.target.name ?? e.target.id ?? e.target.type}</td>
+                <td className="muted">{e.fields?.join(', ')}</td>
               </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.id}>
-                  <td className="muted">{new Date(e.at).toLocaleString()}</td>
-                  <td>{e.actor.email ?? (e.actor.apiKeyId ? 'API key' : 'system')}</td>
-                  <td>
-                    <code>{e.action}</code>
-                  </td>
-                  <td>{e.target.name ?? e.target.id ?? e.target.type}</td>
-                  <td className="muted">{e.fields?.join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </ListTable>
           {cursor && (
             <button type="button" onClick={() => void more(cursor)}>
               Load older

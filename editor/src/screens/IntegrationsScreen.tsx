@@ -4,6 +4,8 @@ import type { Integration, IntegrationTemplate, TestResult } from '../api/integr
 import type { Page, Role } from '../api/types';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
+import { Listing } from '../components/Listing';
+import { ListTable } from '../components/ListTable';
 import { canAdminister, glyphOf, standingOf, templatesByCategory, when } from '../lib/integrations';
 import { IntegrationWizard } from './IntegrationWizard';
 import { AuditLog } from './IntegrationsAudit';
@@ -82,23 +84,9 @@ export default function IntegrationsScreen({ sid, editable, role }: { sid: strin
         ) : (
           <>
             <h2>Connected in this sub-account</h2>
-            {integrations.length === 0 ? (
-              <p className="empty">Nothing connected yet.{editable ? ' Pick a service below to connect it.' : ''}</p>
-            ) : (
-              <table className="list" aria-label="Connected integrations">
-                <thead>
-                  <tr>
-                    <th>Name</th>
-                    <th>Service</th>
-                    <th>Status</th>
-                    <th>Last tested</th>
-                    <th>Last used</th>
-                    <th>
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
+            <Listing items={integrations} empty={`Nothing connected yet.${editable ? ' Pick a service below to connect it.' : ''}`}>
+              {() => (
+                <ListTable label="Connected integrations" columns={['Name', 'Service', 'Status', 'Last tested', 'Last used']} actions>
                   {integrations.map((integration) => {
                     const template = templateOf(integration.template);
                     const result = tests.get(integration.id);
@@ -133,9 +121,9 @@ export default function IntegrationsScreen({ sid, editable, role }: { sid: strin
                       </tr>
                     );
                   })}
-                </tbody>
-              </table>
-            )}
+                </ListTable>
+              )}
+            </Listing>
             <h2>Services</h2>
             {templatesByCategory(templates, search).map(([category, group]) => (
               <section key={category} aria-label={category}>

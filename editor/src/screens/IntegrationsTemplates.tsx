@@ -4,6 +4,8 @@ import type { HttpAuthSpec, IntegrationTemplate } from '../api/integrations';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
 import { FormFooter } from '../components/FormFooter';
+import { Listing } from '../components/Listing';
+import { ListTable } from '../components/ListTable';
 import { parseSchemaText, secretFields } from '../lib/integrations';
 
 const EXAMPLE_SCHEMA = JSON.stringify(
@@ -41,21 +43,9 @@ export function CustomTemplates({ templates, onChanged }: { templates: Integrati
         New template
       </button>
       {error && <p role="alert" className="error">{error}</p>}
-      {templates.length === 0 ? (
-        <p className="empty">No custom templates yet.</p>
-      ) : (
-        <table className="list" aria-label="Custom templates">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Category</th>
-              <th>Secret fields</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
+      <Listing items={templates} empty="No custom templates yet.">
+        {() => (
+          <ListTable label="Custom templates" columns={['Name', 'Category', 'Secret fields']} actions>
             {templates.map((t) => (
               <tr key={t.id} data-template={t.name}>
                 <td>
@@ -73,9 +63,9 @@ export function CustomTemplates({ templates, onChanged }: { templates: Integrati
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      )}
+          </ListTable>
+        )}
+      </Listing>
       {editing && (
         <TemplateDialog
           template={editing.template}
