@@ -1,4 +1,5 @@
 // Shapes of the integrations, templates, audit and billing API (CONTRACT §4, §10) as the editor reads them.
+import type { IntegrationTemplate as TemplateModule } from '../../../schemas/integrations/template.js';
 import type { JsonSchema, Role } from './types.js';
 
 export interface HttpAuthSpec {
@@ -11,16 +12,10 @@ export interface HttpAuthSpec {
   valueField?: string;
 }
 
-export interface IntegrationTemplate {
-  id: string;
-  name: string;
-  displayName: string;
-  category: string;
-  description: string;
+/** A template as GET /api/integration-templates lists it: the module's descriptive fields as they are, the rest as sent. */
+export interface IntegrationTemplate extends Pick<TemplateModule, 'id' | 'name' | 'displayName' | 'category' | 'description' | 'setupInstructions' | 'custom'> {
   icon?: string;
   configSchema: JsonSchema & { properties?: Record<string, JsonSchema>; required?: string[] };
-  setupInstructions: string;
-  custom?: boolean;
   auth?: HttpAuthSpec | null;
   baseUrlField?: string | null;
   testUrl?: string | null;
