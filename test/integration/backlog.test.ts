@@ -2,10 +2,9 @@ import { expect } from 'chai';
 import type { ServerResponse } from 'node:http';
 import { Op } from 'sequelize';
 import { databaseKinds } from '../helpers/databases.js';
-import { activate, createFlow, waitForStatus, type Graph, type Workspace } from '../helpers/flows.js';
+import { activate, createFlow, waitForStatus, type Graph, type Workspace, workspace } from '../helpers/flows.js';
 import { startTestWorker, type TestWorker } from '../helpers/queue.js';
 import { send, startServer, type Reply, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
 import { json, startTarget, type Target } from '../helpers/target.js';
 import { until } from '../helpers/until.js';
 import { Redis } from 'ioredis';
@@ -48,8 +47,7 @@ function holdSlow(target: Target): { release(): void } {
 }
 
 async function setUp(server: TestServer, graph: Graph): Promise<{ ws: Workspace; flowId: string; path: string }> {
-  const agency = await registerAgency(server);
-  const ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+  const ws = await workspace(server);
   const flow = await createFlow(ws, graph);
   await activate(ws, flow.id);
   return { ws, flowId: flow.id, path: new URL(flow.triggers[0].url!).pathname };

@@ -3,9 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFlow, runAndWait, stepOf, waitForStatus, type Execution, type Workspace } from '../helpers/flows.js';
+import { createFlow, runAndWait, stepOf, waitForStatus, type Execution, type Workspace, workspace } from '../helpers/flows.js';
 import { ServerProcess, spawnCli } from '../helpers/process.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
 
 const serverEnv = (extra: Record<string, string> = {}) => ({
   DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-code-')),
@@ -44,8 +43,7 @@ describe('code.javascript in a server process of its own', function () {
     server = new ServerProcess(serverEnv({ CODE_TIME_LIMIT_MS: '5000' }));
     await server.start();
     const client = server.client();
-    const agency = await registerAgency(client);
-    ws = { server: client, token: agency.token, sid: await createSubaccount(client, agency.token) };
+    ws = await workspace(client);
     // Warm: the first code call of a sub-account makes its isolate.
     const warm = await createFlow(ws, { nodes: [{ id: 't', type: 'trigger.manual' }, { id: 'c', type: 'code.javascript', config: { code: 'return 1' } }], edges: [{ source: 't', target: 'c' }] });
     expect((await runAndWait(ws, warm.id)).status).to.equal('succeeded');

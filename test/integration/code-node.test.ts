@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { databaseKinds } from '../helpers/databases.js';
-import { activate, createFlow, runAndWait, stepOf, waitForStatus, type Graph, type Workspace } from '../helpers/flows.js';
+import { activate, createFlow, runAndWait, stepOf, waitForStatus, type Graph, type Workspace, workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { createSubaccount, registerAgency } from '../helpers/story.js';
 
@@ -20,8 +20,7 @@ for (const kind of databaseKinds) {
 
     before(async () => {
       server = await startServer(kind);
-      const agency = await registerAgency(server);
-      ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      ws = await workspace(server);
     });
     after(async () => server?.close());
 

@@ -4,9 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { databaseKinds, type TestDatabase } from '../helpers/databases.js';
-import { createFlow, getExecution, stepOf, waitForStatus, type Workspace } from '../helpers/flows.js';
+import { createFlow, getExecution, stepOf, waitForStatus, type Workspace, workspace } from '../helpers/flows.js';
 import { ServerProcess } from '../helpers/process.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
 import { json, startTarget, type Target } from '../helpers/target.js';
 
 for (const kind of databaseKinds) {
@@ -31,8 +30,7 @@ for (const kind of databaseKinds) {
       });
       await server.start();
       const client = server.client();
-      const agency = await registerAgency(client);
-      ws = { server: client, token: agency.token, sid: await createSubaccount(client, agency.token) };
+      ws = await workspace(client);
     });
     after(async () => {
       await server?.kill();

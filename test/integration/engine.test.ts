@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { databaseKinds } from '../helpers/databases.js';
-import { activate, createFlow, getExecution, runAndWait, stepOf, waitForStatus, type Workspace } from '../helpers/flows.js';
+import { activate, createFlow, getExecution, runAndWait, stepOf, waitForStatus, type Workspace, workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
 import { json, startTarget, type Target } from '../helpers/target.js';
 
 const condition = (left: string, operator: string, right?: unknown) => ({
@@ -17,8 +16,7 @@ for (const kind of databaseKinds) {
 
     before(async () => {
       server = await startServer(kind, { ALLOW_PRIVATE_NETWORK: 'true' });
-      const agency = await registerAgency(server);
-      ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      ws = await workspace(server);
       target = await startTarget();
     });
     after(async () => {
@@ -166,8 +164,7 @@ for (const kind of databaseKinds) {
     it('refuses private addresses unless ALLOW_PRIVATE_NETWORK is set', async () => {
       const strict = await startServer(kind);
       try {
-        const agency = await registerAgency(strict);
-        const w = { server: strict, token: agency.token, sid: await createSubaccount(strict, agency.token) };
+        const w = await workspace(strict);
         const flow = await createFlow(w, {
           nodes: [
             { id: 't', type: 'trigger.manual' },

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { databaseKinds } from '../helpers/databases.js';
-import { activate, createFlow, runAndWait, stepOf, waitForStatus, type Workspace } from '../helpers/flows.js';
+import { activate, createFlow, runAndWait, stepOf, waitForStatus, type Workspace, workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
 
 const condition = (left: string, operator: string, right?: unknown) => ({
   rules: { combinator: 'and', rules: [{ left, operator, ...(right !== undefined ? { right } : {}) }] },
@@ -16,8 +15,7 @@ for (const kind of databaseKinds) {
 
     before(async () => {
       server = await startServer(kind);
-      const agency = await registerAgency(server);
-      ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      ws = await workspace(server);
     });
     after(() => server?.close());
 

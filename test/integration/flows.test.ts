@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { databaseKinds } from '../helpers/databases.js';
-import { createFlow, runAndWait, stepOf, type Graph, type Workspace } from '../helpers/flows.js';
+import { createFlow, runAndWait, stepOf, type Graph, type Workspace, workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
+import { createSubaccount } from '../helpers/story.js';
 
 const manualToSet: Graph = {
   nodes: [
@@ -20,8 +20,7 @@ for (const kind of databaseKinds) {
 
     before(async () => {
       server = await startServer(kind);
-      const agency = await registerAgency(server);
-      ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      ws = await workspace(server);
     });
     after(async () => server?.close());
 

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { databaseKinds } from '../helpers/databases.js';
-import { activate, createFlow, runAndWait, stepOf, waitForStatus, type Graph, type Workspace } from '../helpers/flows.js';
+import { activate, createFlow, runAndWait, stepOf, waitForStatus, type Graph, type Workspace, workspace } from '../helpers/flows.js';
 import { connectGhl, integrationOf } from '../helpers/ghl.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
 import { FakeGhl } from '../fakes/ghl/server.js';
 
 const TOKEN = 'pit-story-token-0001';
@@ -23,8 +22,7 @@ for (const kind of databaseKinds) {
       // The base URL comes from the environment, as in production (GHL_API_URL).
       process.env.GHL_API_URL = fake.url;
       server = await startServer(kind, { ALLOW_PRIVATE_NETWORK: 'true' });
-      const agency = await registerAgency(server);
-      ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      ws = await workspace(server);
       integrationId = await connectGhl(ws, { token: TOKEN, locationId: LOCATION });
     });
     after(async () => {

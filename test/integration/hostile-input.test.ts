@@ -7,7 +7,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { loadConfig } from '../../server/config.js';
 import { MAX_JSON_DEPTH } from '../../server/lib/json-body.js';
 import { databaseKinds } from '../helpers/databases.js';
-import { activate, createFlow, type Workspace } from '../helpers/flows.js';
+import { activate, createFlow, type Workspace, workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { createSubaccount, registerAgency } from '../helpers/story.js';
 
@@ -47,8 +47,7 @@ for (const kind of databaseKinds) {
     before(async () => {
       // debug: accepted webhook deliveries are logged only at that level (refusals at warn).
       server = await startServer(kind, { LOG_LEVEL: 'debug' });
-      const agency = await registerAgency(server);
-      ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      ws = await workspace(server);
       const hook = await createFlow(ws, { nodes: [{ id: 'hook', type: 'trigger.webhook', config: {} }] });
       await activate(ws, hook.id);
       hookPath = new URL(hook.triggers[0].url!).pathname;

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { createHmac } from 'node:crypto';
 import { databaseKinds } from '../helpers/databases.js';
-import { activate, createFlow, type Workspace } from '../helpers/flows.js';
+import { activate, createFlow, type Workspace, workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
+import { createSubaccount } from '../helpers/story.js';
 
 const sign = (secret: string, body: string) => 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
 
@@ -15,8 +15,7 @@ for (const kind of databaseKinds) {
 
     before(async () => {
       server = await startServer(kind);
-      const agency = await registerAgency(server);
-      ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      ws = await workspace(server);
     });
     after(async () => server?.close());
 

@@ -1,11 +1,10 @@
 import { expect } from 'chai';
 import { createHmac } from 'node:crypto';
 import { databaseKinds } from '../helpers/databases.js';
-import { activate, createFlow, runAndWait, type Workspace } from '../helpers/flows.js';
+import { activate, createFlow, runAndWait, type Workspace, workspace } from '../helpers/flows.js';
 import { sample } from '../helpers/metrics.js';
 import { failingFlow, vipFlow } from '../helpers/runs.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
 
 const WEBHOOK_OUTCOMES = ['accepted', 'duplicate', 'refused_signature', 'not_found', 'method_not_allowed', 'too_large', 'bad_request', 'limited', 'overloaded', 'error'];
 
@@ -18,8 +17,7 @@ for (const kind of databaseKinds) {
 
     before(async () => {
       server = await startServer(kind);
-      const agency = await registerAgency(server);
-      ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      ws = await workspace(server);
     });
     after(async () => server?.close());
 

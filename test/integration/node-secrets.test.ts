@@ -4,9 +4,9 @@ import { QueryTypes } from 'sequelize';
 import type { FlowGraph } from '../../schemas/flow.js';
 import { sealStoredNodeSecrets } from '../../server/integrations/node-secrets-store.js';
 import { databaseKinds } from '../helpers/databases.js';
-import { activate, createFlow, waitForStatus, type Graph, type Workspace } from '../helpers/flows.js';
+import { activate, createFlow, waitForStatus, type Graph, type Workspace, workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { addUser, createSubaccount, registerAgency } from '../helpers/story.js';
+import { addUser } from '../helpers/story.js';
 
 const MASK = '********';
 const SECRET = 'inline-s1gning-secret-4f7a';
@@ -31,8 +31,7 @@ for (const kind of databaseKinds) {
 
     before(async () => {
       server = await startServer(kind);
-      const agency = await registerAgency(server);
-      ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      ws = await workspace(server);
       const key = await server.request('POST', `/api/subaccounts/${ws.sid}/api-keys`, { token: ws.token, body: { name: 'reader' } });
       expect(key.status).to.equal(201);
       readers = { owner: ws.token, viewer: await addUser(server, ws.token, 'viewer', [ws.sid]), apiKey: key.body.key };

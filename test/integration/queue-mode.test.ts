@@ -1,11 +1,10 @@
 import { expect } from 'chai';
 import { databaseKinds } from '../helpers/databases.js';
-import { activate, createFlow, getExecution, runAndWait, stepOf, waitForStatus, type Execution, type Workspace } from '../helpers/flows.js';
+import { activate, createFlow, getExecution, runAndWait, stepOf, waitForStatus, type Execution, type Workspace, workspace } from '../helpers/flows.js';
 import { connectLive, timeline, type LiveClient } from '../helpers/live.js';
 import { startQueueDeployment, type QueueDeployment } from '../helpers/queue.js';
 import { delayedFlow, expectVipRun, startRun, vipFlow } from '../helpers/runs.js';
 import type { TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
 
 /** The VIP story: everything on the true branch succeeded once, the other branch was skipped. */
 function expectVipSteps(execution: Execution, trigger = 'start'): void {
@@ -35,8 +34,7 @@ for (const kind of databaseKinds) {
       // No worker yet: the first story starts one.
       deployment = await startQueueDeployment(kind, 0);
       server = deployment.server;
-      const agency = await registerAgency(server);
-      ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      ws = await workspace(server);
       live = await connectLive(server, ws.token);
     });
     after(async () => {

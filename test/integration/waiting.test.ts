@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { databaseKinds } from '../helpers/databases.js';
-import { activate, createFlow, getExecution, runAndWait, stepOf, waitForStatus, type Workspace } from '../helpers/flows.js';
+import { activate, createFlow, getExecution, runAndWait, stepOf, waitForStatus, type Workspace, workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { addUser, createSubaccount, registerAgency } from '../helpers/story.js';
 
@@ -27,8 +27,7 @@ for (const kind of databaseKinds) {
 
     before(async () => {
       server = await startServer(kind, { EXECUTION_LEASE_SECONDS: '2' }, undefined);
-      const agency = await registerAgency(server);
-      ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      ws = await workspace(server);
     });
     after(async () => server?.close());
 

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { createHmac } from 'node:crypto';
 import { databaseKinds } from '../helpers/databases.js';
-import { activate, createFlow, stepOf, waitForStatus, type Workspace } from '../helpers/flows.js';
+import { activate, createFlow, stepOf, waitForStatus, type Workspace, workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
 
 const hookFlow = (config: Record<string, unknown> = {}) => ({
   nodes: [
@@ -20,8 +19,7 @@ for (const kind of databaseKinds) {
 
     before(async () => {
       server = await startServer(kind);
-      const agency = await registerAgency(server);
-      ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      ws = await workspace(server);
     });
     after(async () => server?.close());
 
@@ -161,8 +159,7 @@ for (const kind of databaseKinds) {
     before(async () => {
       // One execution at a time and room for two more in memory: the rest must wait in the database.
       server = await startServer(kind, { CONCURRENCY: '1', INLINE_BACKLOG: '2', ALLOW_PRIVATE_NETWORK: 'true' });
-      const agency = await registerAgency(server);
-      ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      ws = await workspace(server);
     });
     after(async () => server?.close());
 

@@ -7,13 +7,12 @@ import { createLogger } from '../../server/lib/logger.js';
 import { QUEUE_NAME } from '../../server/runtime/dispatch.js';
 import { startWorker } from '../../server/worker.js';
 import { databaseKinds } from '../helpers/databases.js';
-import { createFlow, runAndWait, type Workspace } from '../helpers/flows.js';
+import { createFlow, runAndWait, type Workspace, workspace } from '../helpers/flows.js';
 import { sample } from '../helpers/metrics.js';
 import { spawnCli, type Spawned } from '../helpers/process.js';
 import { QUEUE_REDIS_URL, startQueueDeployment, workerConfig, type QueueDeployment } from '../helpers/queue.js';
 import { vipFlow } from '../helpers/runs.js';
 import { send } from '../helpers/server.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
 
 const METRICS_TOKEN = 'worker-metrics-token-0123456789';
 
@@ -40,8 +39,7 @@ for (const kind of databaseKinds) {
     before(async () => {
       deployment = await startQueueDeployment(kind, 0);
       const { server } = deployment;
-      const agency = await registerAgency(server);
-      ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      ws = await workspace(server);
       const web = server.app.config;
       // `npm run worker` on another machine: its own process, the web process's storage, Redis and key.
       worker = spawnCli(['worker'], {
