@@ -1,4 +1,4 @@
-import { badRequest, FakeHttpError, locationFor, notFound, now, tokenLocation, unprocessable, type FakeCall, type FakeRoute } from './routing.js';
+import { badRequest, FakeHttpError, locationFor, notFound, now, pathObject, unprocessable, type FakeCall, type FakeRoute } from './routing.js';
 import { ghlId, type FakeContact, type FakeLocation } from './state.js';
 
 const CONTACT_FIELDS = ['firstName', 'lastName', 'name', 'email', 'phone', 'companyName', 'source', 'tags', 'customFields', 'address1', 'city', 'state', 'postalCode', 'country', 'website', 'timezone', 'dnd', 'gender', 'dateOfBirth', 'assignedTo'] as const;
@@ -30,10 +30,13 @@ function blank(locationId: string): FakeContact {
   return { id: ghlId(), locationId, tags: [], customFields: [], dateAdded: now(), dateUpdated: now() };
 }
 
-function contactFor(call: FakeCall): FakeContact {
-  const contact = call.state.contacts.get(call.params[0]!);
-  if (!contact || (tokenLocation(call) && contact.locationId !== tokenLocation(call))) throw badRequest('Contact not found');
-  return contact;
+const contactFor = (call: FakeCall): FakeContact => pathObject(call, call.state.contacts, 'Contact');
+
+/** A tags call's contact and the tags its body gives (an array, or GoHighLevel's 422). */
+function tagsCall(call: FakeCall): { contact: FakeContact; tags: string[] } {
+  const contact = contactFor(call);
+  if (!Array.isArray(call.body.tags)) throw unprocessable(['tags must be an array']);
+  return { contact, tags: call.body.tags as string[] };
 }
 
 export const contactRoutes: FakeRoute[] = [
@@ -108,9 +111,8 @@ export const contactRoutes: FakeRoute[] = [
     fields: ['tags'],
     required: ['tags'],
     handle(call) {
-      const contact = contactFor(call);
-      if (!Array.isArray(call.body.tags)) throw unprocessable(['tags must be an array']);
-      contact.tags = [...new Set([...contact.tags, ...(call.body.tags as string[])])];
+      const { contact, tags } = tagsCall(call);
+      contact.tags = [...new Set([...contact.tags, ...tags])];
       return { status: 201, body: { tags: contact.tags } };
     },
   },
@@ -121,9 +123,8 @@ export const contactRoutes: FakeRoute[] = [
     fields: ['tags'],
     required: ['tags'],
     handle(call) {
-      const contact = contactFor(call);
-      if (!Array.isArray(call.body.tags)) throw unprocessable(['tags must be an array']);
-      const gone = new Set(call.body.tags as string[]);
+      const { contact, tags } = tagsCall(call);
+      const gone = new Set(tags);
       contact.tags = contact.tags.filter((t) => !gone.has(t));
       return { status: 200, body: { tags: contact.tags } };
     },

@@ -1,4 +1,4 @@
-import { badRequest, locationFor, now, tokenLocation, unprocessable, type FakeCall, type FakeRoute } from './routing.js';
+import { badRequest, locationFor, now, pathObject, unprocessable, type FakeCall, type FakeRoute } from './routing.js';
 import { ghlId, type FakeLocation, type FakeOpportunity } from './state.js';
 
 const STATUSES = ['open', 'won', 'lost', 'abandoned'];
@@ -27,11 +27,7 @@ function customValues(location: FakeLocation, input: unknown, current: FakeOppor
   return [...out].map(([id, fieldValue]) => ({ id, fieldValue }));
 }
 
-function opportunityFor(call: FakeCall): FakeOpportunity {
-  const opportunity = call.state.opportunities.get(call.params[0]!);
-  if (!opportunity || (tokenLocation(call) && opportunity.locationId !== tokenLocation(call))) throw badRequest('Opportunity not found');
-  return opportunity;
-}
+const opportunityFor = (call: FakeCall): FakeOpportunity => pathObject(call, call.state.opportunities, 'Opportunity');
 
 export const opportunityRoutes: FakeRoute[] = [
   {

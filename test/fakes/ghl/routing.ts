@@ -60,3 +60,10 @@ export function tokenLocation(call: FakeCall): string | undefined {
 }
 
 export const now = () => new Date().toISOString();
+
+/** The object the path's id names, when the call's token may see it; otherwise GoHighLevel's 400 "<what> not found". */
+export function pathObject<T extends { locationId: string }>(call: FakeCall, objects: Map<string, T>, what: string): T {
+  const found = objects.get(call.params[0]!);
+  if (!found || (tokenLocation(call) && found.locationId !== tokenLocation(call))) throw badRequest(`${what} not found`);
+  return found;
+}
