@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { databaseKinds } from '../helpers/databases.js';
-import { createFlow, runAndWait, stepOf, type Graph, type Workspace } from '../helpers/flows.js';
+import { createFlow, runAndWait, stepOf, type Graph, type Workspace, workspace } from '../helpers/flows.js';
 import { connectGhl } from '../helpers/ghl.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
 import { FakeGhl } from '../fakes/ghl/server.js';
 
 const TOKEN = 'pit-operations-0001';
@@ -21,8 +20,7 @@ for (const kind of databaseKinds) {
     before(async () => {
       fake = await FakeGhl.start({ locationId: LOCATION, token: TOKEN });
       server = await startServer(kind, { ALLOW_PRIVATE_NETWORK: 'true' });
-      const agency = await registerAgency(server);
-      ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      ws = await workspace(server);
       // The integration's own API URL, the other way to point at another host than GHL_API_URL.
       integrationId = await connectGhl(ws, { token: TOKEN, locationId: LOCATION, calendarId: fake.location(LOCATION).calendars[0]!.id, apiUrl: fake.url });
     });
@@ -132,6 +130,16 @@ for (const kind of databaseKinds) {
       const s = await step('ghl.contact.get', { contactId: '../../locations/locOps01' });
       expect(s.status).to.equal('failed');
       expect(s.error!.message).to.equal('The contact id "../../locations/locOps01" is not a GoHighLevel id (letters, digits, - and _).');
+      expect(fake.requests.length).to.equal(before);
+    });
+
+    it('refuses a contact or opportunity update that changes nothing, and sends no update', async () => {
+      const before = fake.requests.length;
+      for (const [type, config] of [['ghl.contact.update', { contactId }], ['ghl.opportunity.update', { opportunityId: 'opp-unchanged' }]] as const) {
+        const s = await step(type, config);
+        expect(s.status).to.equal('failed');
+        expect(s.error).to.include({ message: 'Nothing to update: give at least one field.', code: 'ghl_nothing_to_update' });
+      }
       expect(fake.requests.length).to.equal(before);
     });
 

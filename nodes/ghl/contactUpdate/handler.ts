@@ -1,7 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { NodeError } from '../../contract.js';
 import { contactBody, contactFieldProperties, contactOutput, type GhlContact } from '../lib/contacts.js';
-import { contactIdField, integrationIdField, segment, stepClient } from '../lib/node.js';
+import { contactIdField, integrationIdField, segment, someChange, stepClient } from '../lib/node.js';
 import { defineGhlNode } from '../lib/define.js';
 
 export const configSchema = {
@@ -20,8 +19,7 @@ export default defineGhlNode<Config>({
   async run(ctx) {
     const { integrationId: _, contactId, ...fields } = ctx.config;
     const client = stepClient(ctx);
-    const body = await contactBody(client, fields);
-    if (!Object.keys(body).length) throw new NodeError('Nothing to update: give at least one field.', 'ghl_nothing_to_update');
+    const body = someChange(await contactBody(client, fields));
     const answer = await client.request<{ contact: GhlContact }>({ method: 'PUT', path: `/contacts/${segment(contactId, 'contact id')}`, body, what: 'the contact update' });
     return { main: await contactOutput(client, answer.contact) };
   },

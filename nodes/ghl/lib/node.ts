@@ -23,6 +23,12 @@ export function segment(value: string, what: string): string {
   return value;
 }
 
+/** An update's body, refused before it is sent when it changes no field. */
+export function someChange<T extends Record<string, unknown>>(body: T): T {
+  if (!Object.keys(body).length) throw new NodeError('Nothing to update: give at least one field.', 'ghl_nothing_to_update');
+  return body;
+}
+
 /** Drops absent and empty-string fields: GoHighLevel would store "" over a value. */
 export function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;

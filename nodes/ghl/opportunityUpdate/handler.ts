@@ -1,6 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { NodeError } from '../../contract.js';
-import { integrationIdField, opportunityIdField, segment, stepClient } from '../lib/node.js';
+import { integrationIdField, opportunityIdField, segment, someChange, stepClient } from '../lib/node.js';
 import { opportunityBody, opportunityFieldProperties, opportunityOutput, stageChoiceProperties, type GhlOpportunity } from '../lib/opportunities.js';
 import { defineGhlNode } from '../lib/define.js';
 
@@ -20,8 +19,7 @@ export default defineGhlNode<Config>({
   async run(ctx) {
     const { integrationId: _, opportunityId, ...fields } = ctx.config;
     const client = stepClient(ctx);
-    const body = await opportunityBody(client, fields);
-    if (!Object.keys(body).length) throw new NodeError('Nothing to update: give at least one field.', 'ghl_nothing_to_update');
+    const body = someChange(await opportunityBody(client, fields));
     const answer = await client.request<{ opportunity: GhlOpportunity }>({ method: 'PUT', path: `/opportunities/${segment(opportunityId, 'opportunity id')}`, body, what: 'the opportunity update' });
     return { main: await opportunityOutput(client, answer.opportunity) };
   },
