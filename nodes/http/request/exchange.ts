@@ -2,7 +2,7 @@ import type { Headers } from 'undici';
 import { NodeError } from '../../contract.js';
 import { withTimeout } from '../../lib/deadline.js';
 import { statusError } from '../../lib/http-status.js';
-import { fetchFollowingRedirects, redactUrl, type OutboundBody } from '../../lib/outbound.js';
+import { fetchFollowingRedirects, redactUrl, type OutboundRequest } from '../../lib/outbound.js';
 import { readBodyCapped } from '../../lib/capped-body.js';
 
 /** Answers larger than this are refused rather than held in memory (a step's output is capped far lower anyway). */
@@ -10,13 +10,8 @@ export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 export type ResponseType = 'auto' | 'json' | 'text' | 'base64';
 
-export interface ExchangeRequest {
-  url: URL;
-  method: string;
-  headers: Record<string, string>;
-  body?: OutboundBody;
-  signal: AbortSignal;
-  allowPrivateNetwork: boolean;
+/** The outbound request (sent through `fetchFollowingRedirects` as it is), and how to take its answer. */
+export interface ExchangeRequest extends Omit<OutboundRequest, 'dispatcher' | 'log'> {
   log(message: string): void;
   timeoutMs: number;
   responseType: ResponseType;
