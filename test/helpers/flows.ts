@@ -23,6 +23,13 @@ export async function createFlow(ws: Workspace, graph: Graph, name = 'A flow', e
   return res.body as { id: string; version: number; triggers: { nodeId: string; type: string; url?: string; nextRuns?: string[] }[] };
 }
 
+/** Runs a flow of a manual trigger and one node; returns that node's step and the execution. */
+export async function runOneNode(ws: Workspace, node: Graph['nodes'][number], input: unknown = {}) {
+  const flow = await createFlow(ws, { nodes: [{ id: 't', type: 'trigger.manual' }, node], edges: [{ source: 't', target: node.id }] });
+  const execution = await runAndWait(ws, flow.id, input);
+  return { step: stepOf(execution, node.id), execution };
+}
+
 export async function activate(ws: Workspace, flowId: string) {
   const res = await ws.server.request('POST', `/api/subaccounts/${ws.sid}/flows/${flowId}/activate`, { token: ws.token });
   if (res.status !== 200) throw new Error(`activate failed: ${res.status} ${res.text}`);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { databaseKinds } from '../helpers/databases.js';
-import { createFlow, runAndWait, stepOf, type Workspace, workspace } from '../helpers/flows.js';
+import { createFlow, runAndWait, runOneNode, stepOf, type Workspace, workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js';
 import { startTarget, type Target } from '../helpers/target.js';
@@ -25,17 +25,8 @@ async function connectSmtp(ws: Workspace, config: Record<string, unknown>): Prom
 const integration = async (ws: Workspace, id: string) => (await ws.server.request('GET', `/api/subaccounts/${ws.sid}/integrations/${id}`, { token: ws.token })).body;
 
 /** Runs a manual trigger → email.send flow; returns the send step and the execution. */
-async function send(ws: Workspace, config: Record<string, unknown>, extra: Record<string, unknown> = {}, input: unknown = {}) {
-  const flow = await createFlow(ws, {
-    nodes: [
-      { id: 't', type: 'trigger.manual' },
-      { id: 'mail', type: 'email.send', config, ...extra },
-    ],
-    edges: [{ source: 't', target: 'mail' }],
-  });
-  const execution = await runAndWait(ws, flow.id, input);
-  return { step: stepOf(execution, 'mail'), execution };
-}
+const send = (ws: Workspace, config: Record<string, unknown>, extra: Record<string, unknown> = {}, input: unknown = {}) =>
+  runOneNode(ws, { id: 'mail', type: 'email.send', config, ...extra }, input);
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(Array.from({ length: 3000 }, (_, i) => i % 256))]);
 

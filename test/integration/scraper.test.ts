@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { ServerResponse } from 'node:http';
 import { databaseKinds } from '../helpers/databases.js';
-import { createFlow, getExecution, runAndWait, stepOf, waitForStatus, type Workspace, workspace } from '../helpers/flows.js';
+import { createFlow, getExecution, runAndWait, runOneNode, stepOf, waitForStatus, type Workspace, workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { startTarget, type Target } from '../helpers/target.js';
 import { guardedAgent, refusalReason } from '../../nodes/lib/ssrf.js';
@@ -71,17 +71,8 @@ const shopConfig = (shop: Target, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function runScraper(ws: Workspace, config: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  const flow = await createFlow(ws, {
-    nodes: [
-      { id: 't', type: 'trigger.manual' },
-      { id: 'scrape', type: 'scraper.scrape', config, ...extra },
-    ],
-    edges: [{ source: 't', target: 'scrape' }],
-  });
-  const execution = await runAndWait(ws, flow.id);
-  return { step: stepOf(execution, 'scrape'), execution };
-}
+const runScraper = (ws: Workspace, config: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  runOneNode(ws, { id: 'scrape', type: 'scraper.scrape', config, ...extra });
 
 const retrying = (maxAttempts = 2) => ({ retry: { maxAttempts, backoff: { initialMs: 10, factor: 1, maxMs: 10 } } });
 
