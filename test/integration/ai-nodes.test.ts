@@ -1,16 +1,11 @@
 import { expect } from 'chai';
 import { databaseKinds } from '../helpers/databases.js';
 import { createFlow, getExecution, runAndWait, stepOf, type Graph, type Step, type Workspace, workspace } from '../helpers/flows.js';
+import { connectIntegration, integrationOf } from '../helpers/integrations.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../fakes/openai/server.js';
 
-async function connectOpenAi(ws: Workspace, config: Record<string, unknown>): Promise<string> {
-  const res = await ws.server.request('POST', `/api/subaccounts/${ws.sid}/integrations`, { token: ws.token, body: { template: 'openai', name: 'LLM', config } });
-  if (res.status !== 201) throw new Error(`connect openai failed: ${res.status} ${res.text}`);
-  return res.body.id;
-}
-
-const integration = async (ws: Workspace, id: string) => (await ws.server.request('GET', `/api/subaccounts/${ws.sid}/integrations/${id}`, { token: ws.token })).body;
+const connectOpenAi = (ws: Workspace, config: Record<string, unknown>) => connectIntegration(ws, 'openai', 'LLM', config);
 
 /** A manual trigger followed by one node `n` (and whatever else the graph adds); returns the execution. */
 async function run(ws: Workspace, node: Graph['nodes'][number], input: unknown = {}, more: Graph = { nodes: [], edges: [] }) {
@@ -60,7 +55,7 @@ for (const kind of databaseKinds) {
       const test = await server.request('POST', `/api/subaccounts/${ws.sid}/integrations/${integrationId}/test`, { token: ws.token });
       expect(test.status).to.equal(200);
       expect(test.body).to.deep.equal({ ok: true, message: 'The key works: 2 models available.' });
-      const read = await integration(ws, integrationId);
+      const read = await integrationOf(ws, integrationId);
       expect(read.status).to.equal('active');
       expect(read.config).to.deep.equal({ baseUrl: fake.baseUrl, apiKey: '********', model: 'gpt-4o-mini' });
       const options = await server.request('GET', `/api/subaccounts/${ws.sid}/integrations/${integrationId}/options/models`, { token: ws.token });
@@ -274,7 +269,7 @@ for (const kind of databaseKinds) {
       expect(step.error).to.include({ code: 'integration_auth_failed', retryable: false });
       expect(step.error!.message).to.include('refused the API key').and.include('Incorrect API key provided');
       expect(step.error!.message).to.not.include('sk-wrong-key-000000');
-      const read = await integration(ws, wrong);
+      const read = await integrationOf(ws, wrong);
       expect(read.status).to.equal('error');
       expect(read.lastError).to.include('refused the API key');
       const test = await server.request('POST', `/api/subaccounts/${ws.sid}/integrations/${wrong}/test`, { token: ws.token });

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { databaseKinds } from '../helpers/databases.js';
 import { createFlow, runAndWait, runOneNode, stepOf, type Workspace, workspace } from '../helpers/flows.js';
+import { connectIntegration, integrationOf } from '../helpers/integrations.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js';
 import { startTarget, type Target } from '../helpers/target.js';
@@ -16,13 +17,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function connectSmtp(ws: Workspace, config: Record<string, unknown>): Promise<string> {
-  const res = await ws.server.request('POST', `/api/subaccounts/${ws.sid}/integrations`, { token: ws.token, body: { template: 'smtp', name: 'Mail', config } });
-  if (res.status !== 201) throw new Error(`connect smtp failed: ${res.status} ${res.text}`);
-  return res.body.id;
-}
-
-const integration = async (ws: Workspace, id: string) => (await ws.server.request('GET', `/api/subaccounts/${ws.sid}/integrations/${id}`, { token: ws.token })).body;
+const connectSmtp = (ws: Workspace, config: Record<string, unknown>) => connectIntegration(ws, 'smtp', 'Mail', config);
 
 /** Runs a manual trigger → email.send flow; returns the send step and the execution. */
 const send = (ws: Workspace, config: Record<string, unknown>, extra: Record<string, unknown> = {}, input: unknown = {}) =>
@@ -58,7 +53,7 @@ for (const kind of databaseKinds) {
       expect(test.status).to.equal(200);
       expect(test.body.ok, test.body.message).to.equal(true);
       expect(test.body.message).to.include('signed in as mailer');
-      const read = await integration(ws, integrationId);
+      const read = await integrationOf(ws, integrationId);
       expect(read.status).to.equal('active');
       expect(read.config.password).to.equal('********');
     });
@@ -139,7 +134,7 @@ for (const kind of databaseKinds) {
       expect(step.error!.message).to.include('refused the user name or password').and.include('535');
       expect(step.error!.message).to.not.include('wrong-password');
       expect(smtp.refusedLogins).to.be.greaterThan(refusedBefore);
-      const read = await integration(ws, wrong);
+      const read = await integrationOf(ws, wrong);
       expect(read.status).to.equal('error');
       expect(read.lastError).to.include('refused the user name or password');
 
@@ -157,7 +152,7 @@ for (const kind of databaseKinds) {
       expect(step.error).to.include({ code: 'smtp_unavailable', retryable: true });
       expect(step.error!.message).to.include('127.0.0.1');
       expect(step.logs.join('\n')).to.include('attempt 1 failed').and.include('retrying');
-      expect((await integration(ws, down)).status, 'an unreachable server says nothing about the credentials').to.not.equal('error');
+      expect((await integrationOf(ws, down)).status, 'an unreachable server says nothing about the credentials').to.not.equal('error');
       const test = await server.request('POST', `/api/subaccounts/${ws.sid}/integrations/${down}/test`, { token: ws.token });
       expect(test.body.ok).to.equal(false);
     });
