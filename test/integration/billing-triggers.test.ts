@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { databaseKinds } from '../helpers/databases.js';
 import { activate, createFlow, type Workspace } from '../helpers/flows.js';
+import { connectGhl } from '../helpers/ghl.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { createSubaccount, registerAgency, type Agency } from '../helpers/story.js';
 import { until } from '../helpers/until.js';
@@ -76,8 +77,7 @@ for (const kind of databaseKinds) {
     it('stores a GoHighLevel event past the limit, answers 429, and starts its flow after the upgrade', async () => {
       const { agency, ws } = await spentAgency();
       const locationId = `loc_${randomUUID().slice(0, 8)}`;
-      const connected = await server.request('POST', `/api/subaccounts/${ws.sid}/integrations`, { token: ws.token, body: { template: 'gohighlevel', name: 'GHL', config: { authType: 'token', token: 'pit-token-12345678', locationId } } });
-      expect(connected.status, connected.text).to.equal(201);
+      await connectGhl(ws, { authType: 'token', token: 'pit-token-12345678', locationId }, 'GHL');
       const flow = await createFlow(ws, {
         nodes: [{ id: 'ghl', type: 'trigger.ghl', config: { events: ['ContactCreate'] } }, { id: 'note', type: 'logic.set', config: { value: { seen: '{{ $json.type }}' } } }],
         edges: [{ source: 'ghl', target: 'note' }],

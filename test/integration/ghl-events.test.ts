@@ -3,6 +3,7 @@ import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { FakeGhl } from '../fakes/ghl/server.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { activate, createFlow, getExecution, type Workspace } from '../helpers/flows.js';
+import { connectGhl } from '../helpers/ghl.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { createSubaccount, registerAgency } from '../helpers/story.js';
 import { until } from '../helpers/until.js';
@@ -47,11 +48,7 @@ for (const kind of databaseKinds) {
     /** Every stored event processed: what was going to start has started. */
     const settled = () => until(async () => (await server.app.models.GhlEvent.count({ where: { processedAt: null } })) === 0, 15_000, 'event processing');
 
-    async function connect(ws: Workspace, locationId: string, token: string): Promise<string> {
-      const res = await server.request('POST', `/api/subaccounts/${ws.sid}/integrations`, { token: ws.token, body: { template: 'gohighlevel', name: 'GHL', config: { authType: 'token', token, locationId } } });
-      expect(res.status, res.text).to.equal(201);
-      return res.body.id;
-    }
+    const connect = (ws: Workspace, locationId: string, token: string) => connectGhl(ws, { authType: 'token', token, locationId }, 'GHL');
 
     async function flow(ws: Workspace, name: string, config: Record<string, unknown>): Promise<string> {
       const created = await createFlow(ws, { nodes: [{ id: 'ghl', type: 'trigger.ghl', config }, { id: 'note', type: 'logic.set', config: { value: { seen: '{{ $json.type }}' } } }], edges: [{ source: 'ghl', target: 'note' }] }, name);
