@@ -12,8 +12,8 @@ export interface Workspace {
 }
 
 /** A new agency with one sub-account, as its owner sees it. */
-export async function workspace(server: Client): Promise<Workspace> {
-  const agency = await registerAgency(server);
+export async function workspace(server: Client, agencyName?: string): Promise<Workspace> {
+  const agency = await registerAgency(server, agencyName);
   return { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
 }
 

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { databaseKinds } from '../helpers/databases.js';
 import { activate, createFlow, runAndWait, stepOf, waitForStatus, type Graph, type Workspace, workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency } from '../helpers/story.js';
 
 const code = (id: string, source: string, extra: Record<string, unknown> = {}) => ({ id, type: 'code.javascript', config: { code: source, ...extra } });
 
@@ -110,8 +109,7 @@ for (const kind of databaseKinds) {
       const second = await runAndWait(ws, flow.id, { mark: 'two' });
       expect(stepOf(first, 'remember').output).to.deep.equal({ seen: null, proto: null });
       expect(stepOf(second, 'remember').output).to.deep.equal({ seen: null, proto: null });
-      const agency = await registerAgency(server, 'Other agency');
-      const other: Workspace = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      const other = await workspace(server, 'Other agency');
       const theirs = await createFlow(other, chain(code('look', 'return [typeof previous, ({}).mark ?? null];')));
       expect(stepOf(await runAndWait(other, theirs.id), 'look').output).to.deep.equal(['undefined', null]);
       expect(({} as Record<string, unknown>).mark, "the server's own Object.prototype").to.equal(undefined);

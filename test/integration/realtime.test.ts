@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { databaseKinds } from '../helpers/databases.js';
-import { createFlow, runAndWait, waitForStatus, type Workspace } from '../helpers/flows.js';
+import { createFlow, runAndWait, waitForStatus, type Workspace, workspace } from '../helpers/flows.js';
 import { connectLive, refusedConnection, timeline, type LiveClient } from '../helpers/live.js';
 import { delayedFlow, expectVipRun, expectWellFormedRun, failingFlow, startRun, vipFlow } from '../helpers/runs.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -27,9 +27,8 @@ for (const kind of databaseKinds) {
 
     before(async () => {
       server = await startServer(kind);
-      const agency = await registerAgency(server);
-      ownerToken = agency.token;
-      ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      ws = await workspace(server);
+      ownerToken = ws.token;
     });
     beforeEach(async () => {
       live = await connect(ws.token);
