@@ -1,14 +1,14 @@
 import { expect } from 'chai';
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { agencyWithUsage } from '../helpers/billing.js';
 import { databaseKinds } from '../helpers/databases.js';
-import { activate, createFlow, type Workspace } from '../helpers/flows.js';
+import { activate, createFlow } from '../helpers/flows.js';
 import { connectGhl } from '../helpers/ghl.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency, type Agency } from '../helpers/story.js';
+import type { Agency } from '../helpers/story.js';
 import { until } from '../helpers/until.js';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe/server.js';
 import { event, seconds, signed, subscription, subscriptionId } from '../fakes/stripe/events.js';
-import { dayOf } from '../../server/billing/clock.js';
 
 const SECRET_KEY = 'sk_test_switchboard_triggers';
 const WEBHOOK_SECRET = 'whsec_test_switchboard_triggers';
@@ -40,11 +40,7 @@ for (const kind of databaseKinds) {
     });
 
     /** An agency that used its whole starter month already, with a sub-account. */
-    async function spentAgency(): Promise<{ agency: Agency; ws: Workspace }> {
-      const agency = await registerAgency(server);
-      await server.app.models.UsageDay.create({ agencyId: agency.agencyId, day: dayOf(new Date()), executions: 5000 });
-      return { agency, ws: { server, token: agency.token, sid: await createSubaccount(server, agency.token) } };
-    }
+    const spentAgency = () => agencyWithUsage(server, 5000);
 
     async function upgrade(agency: Agency): Promise<void> {
       const checkout = await server.request('POST', '/api/billing/checkout', { token: agency.token, body: { plan: 'professional', interval: 'monthly' } });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { agencyWithUsage } from '../helpers/billing.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { activate, createFlow, type Workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -162,10 +163,8 @@ for (const kind of databaseKinds) {
     });
 
     it('keeps a webhook past the monthly executions in the inbox, answers 429, and starts it after the upgrade', async () => {
-      const agency = await registerAgency(server);
       // The month so far: 4,999 of starter's 5,000 executions used.
-      await server.app.models.UsageDay.create({ agencyId: agency.agencyId, day: dayOf(new Date()), executions: 4999 });
-      const ws: Workspace = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      const { agency, ws } = await agencyWithUsage(server, 4999);
       const flow = await createFlow(ws, hookFlow);
       await activate(ws, flow.id);
       const path = new URL(flow.triggers[0].url!).pathname;
@@ -200,9 +199,7 @@ for (const kind of databaseKinds) {
     });
 
     it('starts held executions by itself when a new period begins', async () => {
-      const agency = await registerAgency(server);
-      await server.app.models.UsageDay.create({ agencyId: agency.agencyId, day: dayOf(new Date()), executions: 5000 });
-      const ws: Workspace = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
+      const { agency, ws } = await agencyWithUsage(server, 5000);
       const flow = await createFlow(ws, hookFlow);
       await activate(ws, flow.id);
       const over = await server.request('POST', new URL(flow.triggers[0].url!).pathname, { body: { n: 3 } });
