@@ -1,12 +1,11 @@
 import { expect } from 'chai';
-import { hashPassword } from '../../server/auth/passwords.js';
 import { runSeeds } from '../../server/db/seed.js';
 import { DEMO } from '../../server/db/seed-demo.js';
 import { databaseKinds } from '../helpers/databases.js';
+import { demoWorkspace } from '../helpers/demo.js';
 import { activate, stepOf, waitForStatus, type Workspace } from '../helpers/flows.js';
 import { integrationOf } from '../helpers/ghl.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-import { uniqueEmail } from '../helpers/story.js';
 import { FakeGhl } from '../fakes/ghl/server.js';
 
 const TOKEN = 'pit-demo-seed-0001';
@@ -34,10 +33,7 @@ for (const kind of databaseKinds) {
     it('is loaded once: an inactive flow in a demo sub-account with a pending GoHighLevel integration', async () => {
       expect(await runSeeds(server.app.models)).to.include('demo sub-account with the lead-processing flow');
       expect(await runSeeds(server.app.models)).to.deep.equal([], 'a second start adds nothing');
-      const email = uniqueEmail('demo');
-      await server.app.models.User.create({ agencyId: DEMO.agencyId, email, passwordHash: await hashPassword('demo password long'), role: 'owner' });
-      const login = await server.request('POST', '/api/auth/login', { body: { email, password: 'demo password long' } });
-      ws = { server, token: login.body.token, sid: DEMO.subaccountId };
+      ws = await demoWorkspace(server);
 
       const flow = await server.request('GET', `/api/subaccounts/${ws.sid}/flows/${DEMO.leadFlowId}`, { token: ws.token });
       expect(flow.status).to.equal(200);
