@@ -71,6 +71,28 @@ for (const kind of databaseKinds) {
       expect(execution.steps.find((s) => s.nodeId === 'b')?.status ?? 'not run').to.not.equal('succeeded');
     });
 
+    it('logic.stop inside a forEach branch ends only that item, also when the run resumes after waiting', async () => {
+      const flow = await createFlow(ws, {
+        nodes: [
+          { id: 't', type: 'trigger.manual' },
+          { id: 'each', type: 'logic.forEach', config: { items: '{{ $json.items }}' } },
+          { id: 'skip', type: 'logic.stop', config: { status: 'succeeded', message: 'nothing to do for this item' } },
+          { id: 'pause', type: 'logic.delay', config: { amount: 1, unit: 'seconds' } },
+          { id: 'after', type: 'logic.set', config: { value: 'went on' } },
+        ],
+        edges: [
+          { source: 't', target: 'each' },
+          { source: 'each', sourcePort: 'item', target: 'skip' },
+          { source: 'each', sourcePort: 'done', target: 'pause' },
+          { source: 'pause', target: 'after' },
+        ],
+      });
+      const run = await server.request('POST', `/api/subaccounts/${ws.sid}/flows/${flow.id}/run`, { token: ws.token, body: { input: { items: [1, 2] } } });
+      const done = await waitForStatus(ws, run.body.executionId, ['succeeded', 'failed'], 20_000);
+      expect(done.status).to.equal('succeeded');
+      expect(stepOf(done, 'after').output).to.equal('went on', 'the resumed run went past the stop inside the loop');
+    });
+
     it('webhook.respond answers the waiting request with its status, headers and body while the flow goes on', async () => {
       const path = await hookPath({
         nodes: [
