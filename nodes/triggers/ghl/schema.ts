@@ -32,7 +32,9 @@ export const configSchema = {
     fromStatus: { type: 'string', enum: ['open', 'won', 'lost', 'abandoned'], description: 'For status changed: the status it left.' },
     toStatus: { type: 'string', enum: ['open', 'won', 'lost', 'abandoned'], description: 'For status changed: the status it reached.' },
     field: { type: 'string', maxLength: 200, description: 'For field changed: the field (e.g. email, monetaryValue, or a custom field id); any field when empty.' },
-    rules: { ...ruleGroupSchema, description: 'Optional rules on the event (e.g. {{ $json.event.source }} equals "website"): the flow starts only when they hold.' },
+    // The shared object itself, not a copy: a copy carries the same $id, and ajv refuses a second schema under
+    // one id, so the first flow saved with a condition or switch made every later trigger.ghl config fail.
+    rules: ruleGroupSchema,
     integrationId: { type: 'string', format: 'uuid', description: 'Only events of this GoHighLevel integration\'s location (default: any of the sub-account\'s).' },
   },
   // "Any change" names its events; the other changes have defaults (`on` absent is "any").
