@@ -1,7 +1,7 @@
 import type { Child } from './processes.js';
 
 /** The flow under test: webhook → logic.condition → logic.set (CONTRACT §5). */
-export const BENCH_GRAPH = {
+const BASE_GRAPH = {
   nodes: [
     { id: 'hook', type: 'trigger.webhook' },
     {
@@ -16,6 +16,12 @@ export const BENCH_GRAPH = {
     { source: 'check', sourcePort: 'true', target: 'shape' },
   ],
 };
+
+/** `BENCH_CODE=1` adds a `code.javascript` step: issue 9's hot-path flow, webhook → condition → set → code. */
+export const WITH_CODE = process.env.BENCH_CODE === '1';
+const CODE_NODE = { id: 'code', type: 'code.javascript', config: { code: "return { ...input, domain: input.email.split('@')[1] };" } };
+export const BENCH_GRAPH = WITH_CODE ? { nodes: [...BASE_GRAPH.nodes, CODE_NODE], edges: [...BASE_GRAPH.edges, { source: 'shape', target: 'code' }] } : BASE_GRAPH;
+const LAST_STEP = WITH_CODE ? { id: 'code', output: { email: 'lead@example.com', ok: true, domain: 'example.com' } } : { id: 'shape', output: { email: 'lead@example.com', ok: true } };
 
 export const BENCH_BODY = JSON.stringify({ email: 'lead@example.com' });
 
@@ -104,10 +110,10 @@ export async function verifyExecution(ws: Workspace, flowId: string): Promise<st
   if (!id) return 'no succeeded execution to inspect';
   const execution = await expectStatus(ws.base, 'GET', `/api/subaccounts/${ws.sid}/executions/${id}`, 200, ws.token);
   const steps = new Map((execution.steps as { nodeId: string; status: string; output: unknown }[]).map((s) => [s.nodeId, s]));
-  const statuses = ['hook', 'check', 'shape'].map((n) => `${n}=${steps.get(n)?.status ?? 'missing'}`);
+  const statuses = BENCH_GRAPH.nodes.map((n) => `${n.id}=${steps.get(n.id)?.status ?? 'missing'}`);
   if (statuses.some((s) => !s.endsWith('=succeeded'))) return `execution ${id}: ${statuses.join(', ')}`;
-  const output = JSON.stringify(steps.get('shape')!.output);
-  return output === JSON.stringify({ email: 'lead@example.com', ok: true }) ? null : `execution ${id}: shape output ${output}`;
+  const output = JSON.stringify(steps.get(LAST_STEP.id)!.output);
+  return output === JSON.stringify(LAST_STEP.output) ? null : `execution ${id}: ${LAST_STEP.id} output ${output}`;
 }
 
 export interface WarmUp {
