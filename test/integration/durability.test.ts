@@ -80,6 +80,15 @@ for (const kind of databaseKinds) {
       expect(stepOf(after, 'last').output).to.deep.equal({ first: 1, slow: 2 });
     });
 
+    /** kill -9 the server, let `pauseMs` pass (a delay falls due meanwhile), start it again, and wait for the execution to end. */
+    async function killWaitRestart(executionId: string, pauseMs: number) {
+      await server.kill();
+      await new Promise((r) => setTimeout(r, pauseMs));
+      await server.start();
+      ws.server = server.client();
+      return waitForStatus(ws, executionId, ['succeeded', 'failed'], 30_000);
+    }
+
     it('resumes an execution killed while it waits in a delay, after the delay', async () => {
       target.route('/before', (_req, res, hit) => json(res, 200, { before: hit }));
       target.route('/after', (_req, res, hit) => json(res, 200, { after: hit }));
@@ -99,11 +108,7 @@ for (const kind of databaseKinds) {
       const run = await ws.server.request('POST', `/api/subaccounts/${ws.sid}/flows/${flow.id}/run`, { token: ws.token, body: {} });
       const waiting = await waitForStatus(ws, run.body.executionId, ['waiting']);
       expect(stepOf(waiting, 'pause').status).to.equal('waiting');
-      await server.kill();
-      await new Promise((r) => setTimeout(r, 3500));
-      await server.start();
-      ws.server = server.client();
-      const done = await waitForStatus(ws, run.body.executionId, ['succeeded', 'failed'], 30_000);
+      const done = await killWaitRestart(run.body.executionId, 3500);
       expect(done.status).to.equal('succeeded');
       expect(target.hits.get('/before')).to.equal(1);
       expect(target.hits.get('/after')).to.equal(1);
@@ -133,11 +138,7 @@ for (const kind of databaseKinds) {
       const run = await ws.server.request('POST', `/api/subaccounts/${ws.sid}/flows/${parent.id}/run`, { token: ws.token, body: {} });
       const waiting = await waitForStatus(ws, run.body.executionId, ['waiting']);
       expect(stepOf(waiting, 'call').status).to.equal('waiting');
-      await server.kill();
-      await new Promise((r) => setTimeout(r, 3500));
-      await server.start();
-      ws.server = server.client();
-      const done = await waitForStatus(ws, run.body.executionId, ['succeeded', 'failed'], 30_000);
+      const done = await killWaitRestart(run.body.executionId, 3500);
       expect(done.status).to.equal('succeeded');
       expect(stepOf(done, 'call').output.body).to.deep.equal({ childAfter: 1 });
       expect(target.hits.get('/child-after')).to.equal(1);
