@@ -173,9 +173,12 @@ export async function runStep(request: StepRequest): Promise<StepState> {
         return { nodeId: node.id, status: 'waiting', attempt, outputs: null, error: null, logs, wait: { ...outputs.$wait }, startedAt, finishedAt: null };
       }
       if (isStop(outputs)) return stoppedStep(node.id, attempt, logs, startedAt, outputs.$stop);
-      const { [RESPOND_KEY]: respond, ...ports } = outputs as Record<string, unknown>;
-      const step: StepState = { nodeId: node.id, status: 'succeeded', attempt, outputs: ports, error: null, logs, wait: null, startedAt, finishedAt: new Date() };
-      if (respond) step.respond = respond as WebhookResponse;
+      const step: StepState = { nodeId: node.id, status: 'succeeded', attempt, outputs, error: null, logs, wait: null, startedAt, finishedAt: new Date() };
+      // Only webhook.respond returns it: every other step keeps its outputs object as it came (the hot path).
+      if (RESPOND_KEY in outputs) {
+        const { [RESPOND_KEY]: respond, ...ports } = outputs as Record<string, unknown>;
+        Object.assign(step, { outputs: ports, respond: respond as WebhookResponse });
+      }
       return step;
     } catch (err) {
       if (err instanceof CancelledError || request.signal.aborted) throw new CancelledError();
