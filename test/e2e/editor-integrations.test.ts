@@ -7,7 +7,7 @@ import { startFakeStripe, type FakeStripe } from '../fakes/stripe/server.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { createSubaccount, registerAgency, type Agency } from '../helpers/story.js';
-import { collectErrors, launchChromium } from './helpers/browser.js';
+import { DESKTOP, launchChromium, openPage, saveFailure } from './helpers/browser.js';
 import { buildEditorIfStale } from './helpers/editor-build.js';
 
 const sqlite = databaseKinds.find((k) => k.name === 'sqlite')!;
@@ -50,10 +50,9 @@ describe('The editor’s integrations, option dropdowns and billing in Chromium'
     owner = await registerAgency(server, 'Northwind Marketing');
     sid = await createSubaccount(server, owner.token, 'Bakery client');
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    errors = collectErrors(page);
-    page.setDefaultTimeout(15_000);
+    const context = await browser.newContext({ viewport: DESKTOP });
+    errors = [];
+    page = await openPage(context, errors);
     await page.goto(server.url);
     await page.getByLabel('Email').fill(owner.email);
     await page.getByLabel('Password').fill(owner.password);
@@ -62,12 +61,12 @@ describe('The editor’s integrations, option dropdowns and billing in Chromium'
       .getByRole('heading', { name: 'Flows' })
       .waitFor()
       .catch(async (err) => {
-        await page.screenshot({ path: `/tmp/editor-integrations-failure-${Date.now()}.png` }).catch(() => undefined);
+        await saveFailure(page, 'editor-integrations');
         throw new Error(`${err.message}\nConsole: ${errors.join('\n')}`);
       });
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await page.screenshot({ path: `/tmp/editor-integrations-failure-${Date.now()}.png` }).catch(() => undefined);
+    if (this.currentTest?.state === 'failed') await saveFailure(page, 'editor-integrations');
   });
   after(async () => {
     delete process.env.GHL_API_URL;

@@ -6,7 +6,7 @@ import { databaseKinds } from '../helpers/databases.js';
 import { createFlow, waitForStatus, type Graph, type Workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { createSubaccount, registerAgency, type Agency } from '../helpers/story.js';
-import { collectErrors, launchChromium } from './helpers/browser.js';
+import { DESKTOP, launchChromium, openPage, saveFailure } from './helpers/browser.js';
 import { buildEditorIfStale } from './helpers/editor-build.js';
 
 const sqlite = databaseKinds.find((k) => k.name === 'sqlite')!;
@@ -58,15 +58,14 @@ describe('The editor in Chromium: conflicts, drafts, versions, code, cron and ap
     ws = { server, token: owner.token, sid: await createSubaccount(server, owner.token, 'Bakery client') };
     flowId = (await createFlow(ws, greeter('one'), 'Greeter')).id;
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    context = await browser.newContext({ viewport: DESKTOP });
     // Signed in as the owner: the token where the editor keeps it.
     await context.addInitScript((token) => localStorage.setItem('switchboard.token', token), owner.token);
-    page = await context.newPage();
-    errors = collectErrors(page);
-    page.setDefaultTimeout(15_000);
+    errors = [];
+    page = await openPage(context, errors);
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await page.screenshot({ path: `/tmp/editor-versions-failure-${Date.now()}.png` }).catch(() => undefined);
+    if (this.currentTest?.state === 'failed') await saveFailure(page, 'editor-versions');
   });
   after(async () => {
     await browser?.close();
@@ -113,9 +112,7 @@ describe('The editor in Chromium: conflicts, drafts, versions, code, cron and ap
     await page.waitForFunction((key) => localStorage.getItem(key)?.includes('draft'), `switchboard.draft.${ws.sid}.${flowId}`);
     await page.close({ runBeforeUnload: false });
 
-    page = await context.newPage();
-    errors.push(...collectErrors(page));
-    page.setDefaultTimeout(15_000);
+    page = await openPage(context, errors);
     await page.goto(flowUrl());
     const offer = page.getByRole('dialog', { name: 'Unsaved changes found' });
     await offer.getByText('edited from version 4').waitFor();

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { databaseKinds } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { addUser, createSubaccount, registerAgency, type Agency } from '../helpers/story.js';
-import { collectErrors, dragBetween, launchChromium } from './helpers/browser.js';
+import { collectErrors, DESKTOP, dragBetween, launchChromium, openPage, saveFailure } from './helpers/browser.js';
 import { buildEditorIfStale } from './helpers/editor-build.js';
 
 const sqlite = databaseKinds.find((k) => k.name === 'sqlite')!;
@@ -29,13 +29,12 @@ describe('The visual editor in Chromium', function () {
     owner = await registerAgency(server, 'Northwind Marketing');
     sid = await createSubaccount(server, owner.token, 'Bakery client');
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    errors = collectErrors(page);
-    page.setDefaultTimeout(15_000);
+    context = await browser.newContext({ viewport: DESKTOP });
+    errors = [];
+    page = await openPage(context, errors);
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await page.screenshot({ path: `/tmp/editor-e2e-failure-${Date.now()}.png` }).catch(() => undefined);
+    if (this.currentTest?.state === 'failed') await saveFailure(page, 'editor-e2e');
   });
   after(async () => {
     await browser?.close();

@@ -1,13 +1,8 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { contactCall, contactIdField, integrationIdField } from '../lib/node.js';
+import { contactCall, contactOnlySchema } from '../lib/node.js';
 import { defineGhlNode } from '../lib/define.js';
 
-export const configSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['integrationId', 'contactId'],
-  properties: { integrationId: integrationIdField, contactId: contactIdField },
-} as const;
+export const configSchema = contactOnlySchema;
 type Config = FromSchema<typeof configSchema>;
 
 export default defineGhlNode<Config>({

@@ -1,14 +1,9 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { contactOutput, type GhlContact } from '../lib/contacts.js';
-import { contactIdField, integrationIdField, segment, stepClient } from '../lib/node.js';
+import { contactOnlySchema, segment, stepClient } from '../lib/node.js';
 import { defineGhlNode } from '../lib/define.js';
 
-export const configSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['integrationId', 'contactId'],
-  properties: { integrationId: integrationIdField, contactId: contactIdField },
-} as const;
+export const configSchema = contactOnlySchema;
 type Config = FromSchema<typeof configSchema>;
 
 export default defineGhlNode<Config>({

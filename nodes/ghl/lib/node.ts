@@ -47,6 +47,14 @@ const idField = (title: string, options?: string) =>
   ({ type: 'string', minLength: 1, maxLength: 100, title, ...(options ? { 'x-ui': { widget: 'options', source: options } } : {}) }) as const;
 
 export const contactIdField = idField('Contact ID');
+
+/** The config of a node that names one contact and nothing else (get, delete). */
+export const contactOnlySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['integrationId', 'contactId'],
+  properties: { integrationId: integrationIdField, contactId: contactIdField },
+} as const;
 export const opportunityIdField = idField('Opportunity ID');
 export const pipelineIdField = idField('Pipeline', 'pipelines');
 export const userIdField = idField('User', 'users');

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -10,14 +10,29 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Every console error and uncaught exception of a page, to assert there were none. */
-export function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
+/** The desktop size the editor is tested at (it works from 1280 px wide). */
+export const DESKTOP = { width: 1440, height: 900 };
+
+/** Every console error and uncaught exception of a page, into `errors`, to assert there were none. */
+export function collectErrors(page: Page, errors: string[] = []): string[] {
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(e.message));
   return errors;
+}
+
+/** A new page of the context: its console errors go into `errors`, and no wait lasts over 15 s. */
+export async function openPage(context: BrowserContext, errors: string[]): Promise<Page> {
+  const page = await context.newPage();
+  collectErrors(page, errors);
+  page.setDefaultTimeout(15_000);
+  return page;
+}
+
+/** What a failed test's page showed, saved into /tmp. */
+export async function saveFailure(page: Page | undefined, name: string): Promise<void> {
+  await page?.screenshot({ path: `/tmp/${name}-failure-${Date.now()}.png` }).catch(() => undefined);
 }
 
 /** Drags from the centre of one element to the centre of another with real mouse moves (React Flow's connect). */
