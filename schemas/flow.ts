@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { flowNotesSchema } from './flow-notes.js';
 
 export const nodeIdPattern = '^[A-Za-z0-9_.-]{1,100}$';
 
@@ -67,6 +68,8 @@ export const flowDocumentSchema = {
     description: { type: 'string', maxLength: 5000 },
     graph: flowGraphSchema,
     errorFlowId: { type: ['string', 'null'], format: 'uuid' },
+    /** Sticky notes on the canvas, kept with each version beside the graph (never run). */
+    notes: flowNotesSchema,
   },
 } as const;
 export type FlowDocument = FromSchema<typeof flowDocumentSchema>;

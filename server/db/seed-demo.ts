@@ -1,9 +1,7 @@
 import type { Transaction } from 'sequelize';
 import { nodeRegistry } from '../../nodes/registry.js';
-import { DEFAULT_BASE_URL } from '../../nodes/ai/lib/openai.js';
 import type { FlowGraph } from '../../schemas/flow.js';
-import { glytchBridgeGraph } from '../../seeds/glytch-bridge.js';
-import { leadProcessingGraph } from '../../seeds/lead-processing.js';
+import { EXAMPLE_FLOWS, PLACEHOLDER_INTEGRATIONS, type ExampleFlow } from '../../seeds/templates.js';
 import { assertValidGraph, normaliseGraph, syncTriggers } from '../runtime/flows.js';
 import type { Models } from './models/index.js';
 
@@ -23,8 +21,8 @@ export const DEMO = {
 
 /** Placeholder integrations: pending, with the settings a user keeps and without the secret they add. */
 const PLACEHOLDERS = [
-  { id: DEMO.integrationId, template: 'gohighlevel', name: 'GoHighLevel (connect me)', config: { authType: 'token', locationId: 'your-location-id' } },
-  { id: DEMO.openaiIntegrationId, template: 'openai', name: 'OpenAI (add your key)', config: { baseUrl: DEFAULT_BASE_URL, model: 'gpt-4o-mini' } },
+  { id: DEMO.integrationId, template: 'gohighlevel', ...PLACEHOLDER_INTEGRATIONS.gohighlevel },
+  { id: DEMO.openaiIntegrationId, template: 'openai', ...PLACEHOLDER_INTEGRATIONS.openai },
 ] as const;
 
 interface Example {
@@ -36,23 +34,19 @@ interface Example {
   added: string;
 }
 
+const demoIntegrations = { gohighlevel: DEMO.integrationId, openai: DEMO.openaiIntegrationId };
+const seeded = (example: ExampleFlow, flowId: string, added: string): Example => ({
+  flowId,
+  name: `${example.name} (example)`,
+  description: example.description,
+  graph: () => example.graph(demoIntegrations),
+  added,
+});
+const exampleOf = (id: string) => EXAMPLE_FLOWS.find((e) => e.id === id)!;
+
 const EXAMPLES: Example[] = [
-  {
-    flowId: DEMO.leadFlowId,
-    name: 'Lead processing (example)',
-    description: 'Webhook → validate → find by email → score → create or update the contact and tag it → an opportunity when the score is 80 or more. Connect the GoHighLevel integration, then activate.',
-    graph: () => leadProcessingGraph(DEMO.integrationId),
-    added: 'demo sub-account with the lead-processing flow',
-  },
-  {
-    flowId: DEMO.glytchFlowId,
-    name: 'GLYTCH automation bridge (example)',
-    description:
-      'Chat message → AI classifies it → sends an email, opens an opportunity or adds to a campaign on GoHighLevel → AI writes the reply, which answers the chat. ' +
-      'Connect the GoHighLevel and OpenAI integrations, choose the campaign in the "Add to campaign" node, then activate.',
-    graph: () => glytchBridgeGraph({ ghl: DEMO.integrationId, openai: DEMO.openaiIntegrationId }),
-    added: 'the GLYTCH automation bridge flow',
-  },
+  seeded(exampleOf('lead-processing'), DEMO.leadFlowId, 'demo sub-account with the lead-processing flow'),
+  seeded(exampleOf('glytch-bridge'), DEMO.glytchFlowId, 'the GLYTCH automation bridge flow'),
 ];
 
 async function ensureDemoSubaccount(models: Models, transaction: Transaction): Promise<void> {
