@@ -84,12 +84,45 @@ describe('code.javascript sandbox (isolated-vm)', function () {
   });
 
   describe('nothing carries over between calls', () => {
-    it('starts every call in a fresh context: globals and prototypes set by one call are gone in the next', async () => {
+    it('shows no call what an earlier one set: globals, prototypes and built-ins do not change', async () => {
       await call('globalThis.secret = 42; Object.prototype.leak = "yes"; Array.prototype.push = () => 0; JSON.stringify = () => "{}"; return 1;');
       for (let i = 0; i < 4; i++) {
         const outcome = await call('const a = []; a.push(1); return [typeof secret, ({}).leak ?? null, a.length, JSON.stringify({ z: 1 })];');
         expect(outcome.value).to.deep.equal(['undefined', null, 1, '{"z":1}']);
       }
+    });
+
+    it('refuses changes to globals and built-ins with a clear error in strict code', async () => {
+      expect((await failure("'use strict'; globalThis.secret = 1;")).message).to.equal('TypeError: Cannot add property secret, object is not extensible');
+      expect((await failure("'use strict'; JSON.stringify = () => '{}';")).message).to.match(/^TypeError: Cannot assign to read only property 'stringify'/);
+      expect((await failure("'use strict'; Object.prototype.toString = () => 'x';")).message).to.equal('TypeError: Cannot assign to toString: the built-ins are read-only in the code node');
+      expect((await failure("(0, eval)('var leaked = 1');")).message).to.equal('TypeError: Cannot add property leaked, object is not extensible');
+    });
+
+    it('keeps no state where V8 keeps it per context: RegExp statics, the function object, the Symbol registry', async () => {
+      await call("/(secret-[a-z]+)/.exec('x secret-abc y'); 'secret-def'.replace(/(secret)/, '$1'); return 1;");
+      expect((await call("return [RegExp.$1 ?? null, RegExp.lastMatch ?? null, RegExp.input ?? null, RegExp['$_'] ?? null];")).value).to.deep.equal([null, null, null, null]);
+      const counter = "const self = arguments.callee; self.count = (self.count || 0) + 1; return self.count ?? null;";
+      expect((await call(counter)).value).to.equal(null);
+      expect((await call(counter)).value, 'the second call of the same code sees nothing of the first').to.equal(null);
+      await call("Symbol.for('secret-key'); return 1;");
+      expect((await call("return Symbol.keyFor(Symbol.for('x'));")).value).to.equal('x');
+    });
+
+    it('offers nothing that runs code after the call has returned', async () => {
+      expect((await call('return [typeof WebAssembly, typeof FinalizationRegistry, typeof WeakRef, typeof Atomics.waitAsync, typeof setTimeout, typeof queueMicrotask];')).value).to.deep.equal(
+        Array(6).fill('undefined'),
+      );
+    });
+
+    it('still lets code set a built-in name on its own objects (errors named, objects with their own toString)', async () => {
+      expect((await failure("const e = new Error('bad input'); e.name = 'ValidationError'; throw e;")).message).to.equal('ValidationError: bad input');
+      expect((await failure("class Missing extends Error { constructor(m) { super(m); this.name = 'Missing'; } } throw new Missing('no row');")).message).to.equal('Missing: no row');
+      expect((await call("const o = { a: 1 }; o.toString = () => 'mine'; const e = new Error(); e.message = 'set later'; return [String(o), e.message, ({}).toString()];")).value).to.deep.equal([
+        'mine',
+        'set later',
+        '[object Object]',
+      ]);
     });
 
     it('does not show one sub-account what another set, and keeps their isolates apart', async () => {
@@ -150,11 +183,12 @@ describe('code.javascript sandbox (isolated-vm)', function () {
       expect((await failure("return await import('node:child_process')")).code).to.equal('script_error');
     });
 
-    it('reaches nothing of the host through Error.prepareStackTrace', async () => {
-      const outcome = await call(`
-        Error.prepareStackTrace = (error, frames) => frames.map((f) => { const t = f.getThis(); return t && (t.process || t.require) ? 'host' : 'isolate'; });
-        return new Error('x').stack;`);
-      expect(outcome.value).to.be.an('array').that.does.not.include('host');
+    it('reaches nothing of the host through Error.prepareStackTrace: it cannot even be installed', async () => {
+      const attempt = `Error.prepareStackTrace = (error, frames) => frames.map((f) => { const t = f.getThis(); return t && (t.process || t.require) ? 'host' : 'isolate'; });
+        return new Error('x').stack;`;
+      const sloppy = await call(attempt);
+      expect(sloppy.value, 'the hook was not installed: V8 made its own stack text').to.be.a('string').and.match(/^Error: x\n\s+at /);
+      expect((await failure(`'use strict'; ${attempt}`)).message).to.match(/^TypeError: Cannot add property prepareStackTrace, object is not extensible/);
     });
 
     it('ends Atomics.wait at the time limit', async () => {
@@ -177,11 +211,13 @@ describe('code.javascript sandbox (isolated-vm)', function () {
       expect((await failure('throw { toString() { while (true) {} } }', { limits: { timeLimitMs: 200 } })).code).to.equal('time_limit_exceeded');
     });
 
-    it('pollutes no prototype of the host', async () => {
+    it('pollutes no prototype of the host, nor its own', async () => {
+      expect((await failure("Object.prototype.__defineGetter__('p2', () => 1); return 1;")).message).to.equal('TypeError: Cannot define property p2, object is not extensible');
       const outcome = await call(`
-        Object.prototype.polluted = 1; Array.prototype.polluted = 1; Object.prototype.__defineGetter__('p2', () => 1);
-        return JSON.parse('{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}');`);
-      const value = outcome.value as Record<string, unknown>;
+        Object.prototype.polluted = 1; Array.prototype.polluted = 1;
+        return [({}).polluted ?? null, JSON.parse('{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}')];`);
+      const [seen, value] = outcome.value as [unknown, Record<string, unknown>];
+      expect(seen, 'the assignment did not take, even inside the isolate').to.equal(null);
       expect(Object.getPrototypeOf(value)).to.equal(Object.prototype);
       expect(Object.keys(value)).to.have.members(['__proto__', 'constructor']);
       expect(({} as Record<string, unknown>).polluted).to.equal(undefined);

@@ -1,28 +1,30 @@
 import ivm from 'isolated-vm';
 import { NodeError } from '../../contract.js';
+import { HARDEN } from './harden.js';
 import { PRELUDE, SYNTAX_CHECK, wrapped } from './prelude.js';
+import { Realm } from './realm.js';
 
 /** Compiled scripts one isolate keeps (least recently used dropped first). */
 const SCRIPTS_PER_ISOLATE = 200;
 
 /**
- * One warm isolate, owned by one sub-account (and one memory limit). It runs one call at a time, each in a
- * fresh context: the next context (with the prelude run in it) is made while the isolate idles, so a call
- * only sets its arguments and runs. Isolates are never shared between sub-accounts, so even state V8 keeps
- * per isolate rather than per context could not cross tenants.
+ * One warm isolate, owned by one sub-account (and one memory limit). It runs one call at a time, each in its
+ * realm: a context hardened so that no call can leave state for the next (`harden.ts`), made while the
+ * isolate idles and replaced when a call fails mid-way or it holds too much memory. Isolates are never shared
+ * between sub-accounts, so even state V8 keeps per isolate rather than per context could not cross tenants.
  */
 export class WarmIsolate {
   readonly isolate: ivm.Isolate;
   lastUsed = 0;
   busy = false;
   private readonly scripts = new Map<string, ivm.Script>();
-  private readonly prelude: Promise<ivm.Script>;
+  private readonly setup: Promise<[ivm.Script, ivm.Script]>;
   private checker?: Promise<ivm.Reference<(code: string) => string>>;
-  private spare?: Promise<ivm.Context>;
+  private current?: Promise<Realm>;
 
   constructor(
     readonly key: string,
-    memoryMb: number,
+    readonly memoryMb: number,
   ) {
     this.isolate = new ivm.Isolate({
       memoryLimit: memoryMb,
@@ -34,8 +36,11 @@ export class WarmIsolate {
         process.abort();
       },
     });
-    this.prelude = this.isolate.compileScript(PRELUDE, { filename: 'switchboard:prelude' });
-    this.prelude.catch(() => undefined);
+    this.setup = Promise.all([
+      this.isolate.compileScript(HARDEN, { filename: 'switchboard:harden' }),
+      this.isolate.compileScript(PRELUDE, { filename: 'switchboard:prelude' }),
+    ]);
+    this.setup.catch(() => undefined);
     this.prepare();
   }
 
@@ -43,22 +48,27 @@ export class WarmIsolate {
     return this.isolate.isDisposed;
   }
 
-  /** Makes the next call's context ahead of time, off the event loop (the isolate's own thread does it). */
+  /** Makes the realm ahead of the next call, off the event loop (the isolate's own thread does it). */
   prepare(): void {
-    if (this.disposed) return;
-    this.spare = (async () => {
-      const context = await this.isolate.createContext();
-      await (await this.prelude).run(context);
-      return context;
-    })();
-    this.spare.catch(() => undefined);
+    if (this.disposed || this.current) return;
+    this.current = this.setup.then(([harden, prelude]) => Realm.create(this.isolate, harden, prelude));
+    this.current.catch(() => {
+      this.current = undefined;
+    });
   }
 
-  /** The prepared context, used once: the caller releases it. */
-  async context(): Promise<ivm.Context> {
-    const spare = this.spare;
-    this.spare = undefined;
-    return spare ?? (this.prepare(), this.context());
+  /** The realm for the next call. */
+  async realm(): Promise<Realm> {
+    this.prepare();
+    return this.current as Promise<Realm>;
+  }
+
+  /** Drops the realm (it failed mid-call, or is spent); the next call gets a new one. */
+  async retire(): Promise<void> {
+    const realm = this.current;
+    this.current = undefined;
+    const settled = await realm?.catch(() => undefined);
+    if (settled && !this.disposed) settled.release();
   }
 
   /** The user's code compiled for this isolate, once per source; a syntax error is the step's error. */
@@ -141,7 +151,6 @@ export class IsolatePool {
     isolate.busy = false;
     isolate.lastUsed = performance.now();
     if (isolate.disposed) this.prune();
-    else isolate.prepare();
     this.wake();
   }
 

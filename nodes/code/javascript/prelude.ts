@@ -11,23 +11,18 @@ export const LOG_LIMITS = { lines: 200, lineChars: 2000 } as const;
 export const MAX_OUTPUT_CHARS = 4 * 1024 * 1024;
 
 /**
- * Run once in every fresh context before the call. It installs `console` (lines kept in the context,
- * capped) and `__sb_run`, which the compiled user script calls with its function: `__sb_run` takes the
- * arguments from `__sb_args` (JSON set by the host just before), removes both globals, awaits the user's
- * function and serialises the outcome with the built-ins captured here, before user code could change them.
+ * Run once in each context, after `HARDEN`: its value is the runner the host calls for every call with the
+ * user's function and the arguments as JSON. The runner gives the call its own `console` and log lines,
+ * awaits the function and serialises the outcome with built-ins captured here (and frozen by `HARDEN`).
  */
 export const PRELUDE = `(function () {
   'use strict';
-  const g = globalThis;
   const stringify = JSON.stringify;
   const parse = JSON.parse;
   const toText = String;
   const slice = Function.prototype.call.bind(String.prototype.slice);
   const then = Function.prototype.call.bind(Promise.prototype.then);
-  const defineProperty = Object.defineProperty;
   const freeze = Object.freeze;
-  const logs = [];
-  let dropped = 0;
   function show(value) {
     try {
       if (typeof value === 'string') return value;
@@ -37,18 +32,6 @@ export const PRELUDE = `(function () {
       try { return toText(value); } catch (e2) { return '[value that cannot be shown]'; }
     }
   }
-  function writer(prefix) {
-    return function () {
-      if (logs.length >= ${LOG_LIMITS.lines}) { dropped++; return; }
-      let line = prefix;
-      for (let i = 0; i < arguments.length && line.length <= ${LOG_LIMITS.lineChars}; i++) {
-        line += (i ? ' ' : '') + slice(show(arguments[i]), 0, ${LOG_LIMITS.lineChars + 1});
-      }
-      logs[logs.length] = line.length > ${LOG_LIMITS.lineChars} ? slice(line, 0, ${LOG_LIMITS.lineChars}) + '…' : line;
-    };
-  }
-  const console = freeze({ log: writer(''), info: writer(''), debug: writer(''), warn: writer('warn: '), error: writer('error: ') });
-  defineProperty(g, 'console', { value: console, writable: true, configurable: true });
   function describe(error) {
     try {
       if (error !== null && typeof error === 'object' && 'message' in error) {
@@ -61,16 +44,6 @@ export const PRELUDE = `(function () {
       return 'the code threw a value that cannot be shown';
     }
   }
-  // The envelope is concatenated by hand: JSON.stringify of an object or array would call a toJSON the
-  // user's code may have put on Object.prototype or Array.prototype. A primitive string has no such hook.
-  function envelope(head) {
-    let out = '{' + head + ',"dropped":' + dropped + ',"logs":[';
-    for (let i = 0; i < logs.length; i++) out += (i ? ',' : '') + stringify(logs[i]);
-    return out + ']}';
-  }
-  function failure(code, message) {
-    return envelope('"ok":false,"code":' + stringify(code) + ',"message":' + stringify(slice(toText(message), 0, 2000)));
-  }
   function notJson(key, value) {
     const type = typeof value;
     if (type === 'function' || type === 'symbol' || type === 'bigint') {
@@ -78,33 +51,54 @@ export const PRELUDE = `(function () {
     }
     return value;
   }
-  function finish(value) {
-    let json;
-    try {
-      json = stringify(value === undefined ? null : value, notJson);
-    } catch (e) {
-      return failure('invalid_output', 'The returned value is not JSON: ' + describe(e) + '. Return objects, arrays, strings, numbers, booleans or null.');
+  function call(fn, argsJson) {
+    freeze(fn);
+    const logs = [];
+    let dropped = 0;
+    function writer(prefix) {
+      return function () {
+        if (logs.length >= ${LOG_LIMITS.lines}) { dropped++; return; }
+        let line = prefix;
+        for (let i = 0; i < arguments.length && line.length <= ${LOG_LIMITS.lineChars}; i++) {
+          line += (i ? ' ' : '') + slice(show(arguments[i]), 0, ${LOG_LIMITS.lineChars + 1});
+        }
+        logs[logs.length] = line.length > ${LOG_LIMITS.lineChars} ? slice(line, 0, ${LOG_LIMITS.lineChars}) + '…' : line;
+      };
     }
-    if (typeof json !== 'string') return failure('invalid_output', 'The returned value is not JSON.');
-    if (json.length > ${MAX_OUTPUT_CHARS}) return failure('output_too_large', 'The returned value is ' + json.length + ' characters of JSON; at most ${MAX_OUTPUT_CHARS} are kept.');
-    return envelope('"ok":true,"value":' + json);
+    const console = freeze({ log: writer(''), info: writer(''), debug: writer(''), warn: writer('warn: '), error: writer('error: ') });
+    // The envelope is concatenated by hand: even with the prototypes frozen, a returned object's own toJSON
+    // is the user's; a primitive string has no such hook.
+    function envelope(head) {
+      let out = '{' + head + ',"dropped":' + dropped + ',"logs":[';
+      for (let i = 0; i < logs.length; i++) out += (i ? ',' : '') + stringify(logs[i]);
+      return out + ']}';
+    }
+    function failure(code, message) {
+      return envelope('"ok":false,"code":' + stringify(code) + ',"message":' + stringify(slice(toText(message), 0, 2000)));
+    }
+    function finish(value) {
+      let json;
+      try {
+        json = stringify(value === undefined ? null : value, notJson);
+      } catch (e) {
+        return failure('invalid_output', 'The returned value is not JSON: ' + describe(e) + '. Return objects, arrays, strings, numbers, booleans or null.');
+      }
+      if (typeof json !== 'string') return failure('invalid_output', 'The returned value is not JSON.');
+      if (json.length > ${MAX_OUTPUT_CHARS}) return failure('output_too_large', 'The returned value is ' + json.length + ' characters of JSON; at most ${MAX_OUTPUT_CHARS} are kept.');
+      return envelope('"ok":true,"value":' + json);
+    }
+    const args = parse(argsJson);
+    return then(fn(args.input, args.trigger, args.node, args.execution, console), finish, function (e) { return failure('script_error', describe(e)); });
   }
-  defineProperty(g, '__sb_run', {
-    configurable: true,
-    value: function (fn) {
-      delete g.__sb_run;
-      const args = parse(g.__sb_args);
-      delete g.__sb_args;
-      return then(fn(args.input, args.trigger, args.node, args.execution, console), finish, function (e) { return failure('script_error', describe(e)); });
-    },
-  });
+  return call;
 })();`;
 
 /**
- * The user's code as a script that hands its function to `__sb_run`. Compiled once per isolate and source;
- * `checkScript` has proved first that the code is one function body, so it cannot close the wrapper early.
+ * The user's code as a script whose value is its function. Compiled once per isolate and source, run once
+ * per context; the syntax check has proved first that the code is one function body, so it cannot close the
+ * wrapper early.
  */
-export const wrapped = (code: string): string => `__sb_run(async function (${PARAMETERS.join(', ')}) {\n${code}\n});`;
+export const wrapped = (code: string): string => `(async function (${PARAMETERS.join(', ')}) {\n${code}\n})`;
 
 /**
  * Evaluated in a context of its own that runs no user code: the AsyncFunction constructor parses the code

@@ -1,6 +1,6 @@
-import type ivm from 'isolated-vm';
 import { NodeError } from '../../contract.js';
 import type { IsolatePool, WarmIsolate } from './isolate-pool.js';
+import type { Realm } from './realm.js';
 import type { CallLimits } from './limits.js';
 import { readOutcome, type CodeOutcome } from './outcome.js';
 
@@ -27,20 +27,30 @@ const timeLimitError = (limits: CallLimits) =>
 const memoryLimitError = (limits: CallLimits) =>
   new NodeError(`The code used more than its memory limit of ${limits.memoryMb} MB and was stopped (memoryMb; ceiling CODE_MEMORY_MB).`, 'memory_limit_exceeded');
 
-/** Runs one call in a fresh context of a warm isolate of the tenant, within its limits. */
+/** Runs one call in the realm of a warm isolate of the tenant, within its limits. */
 export async function runCode(pool: IsolatePool, call: CodeCall): Promise<CodeOutcome> {
   const argsJson = JSON.stringify(call.args);
   const warm = await pool.acquire(`${call.tenant}:${call.limits.memoryMb}`, call.limits.memoryMb, call.signal);
-  let context: ivm.Context | undefined;
   try {
     const script = await warm.script(call.code);
-    context = await warm.context();
-    context.global.setSync('__sb_args', argsJson);
-    return readOutcome(await settle(warm, script.run(context, { timeout: call.limits.timeLimitMs, promise: true }), call));
+    let envelope: unknown;
+    let realm: Realm | undefined;
+    try {
+      realm = await warm.realm();
+      const fn = await realm.function(call.code, script);
+      envelope = await settle(warm, realm.call(fn, argsJson, call.limits.timeLimitMs), call);
+    } catch (err) {
+      // Stopped mid-call (a limit, a cancel): whatever it was doing is not left for the next call to meet.
+      await warm.retire();
+      throw err;
+    }
+    if (realm.spent) await warm.retire();
+    else realm.checkHeap(warm.isolate, call.limits.memoryMb);
+    return readOutcome(envelope);
   } catch (err) {
     throw explain(err, warm, call);
   } finally {
-    if (context && !warm.disposed) context.release();
+    warm.prepare();
     pool.release(warm);
   }
 }
