@@ -48,6 +48,22 @@ export interface ExecutionInfo {
   subaccountId: string;
 }
 
+/**
+ * What the tenant may use of the server's resources, when something (billing's plan) sets less than the
+ * server's own ceilings. The engine passes it in the step's context, so a node never asks who the tenant
+ * is or what it pays; absent, only the server's ceilings apply.
+ */
+export interface TenantCeilings {
+  /** Heap of a code node's isolate, MB. */
+  codeMemoryMb: number;
+  /** Wall time of one code node call, ms. */
+  codeTimeLimitMs: number;
+  /** Who sets them, as an error names it: "the Starter plan". */
+  setBy: string;
+  /** How to get more, one sentence an error can end with. */
+  wayOut: string;
+}
+
 export interface NodeContext<Config> {
   /** The node's config, expressions resolved and validated against the schema again. */
   config: Config;
@@ -73,6 +89,8 @@ export interface NodeContext<Config> {
   attempt: number;
   /** Whether outbound calls may reach loopback and private addresses (ALLOW_PRIVATE_NETWORK). */
   allowPrivateNetwork: boolean;
+  /** The tenant's own ceilings, where they are lower than the server's (plans, when billing is on). */
+  ceilings?: TenantCeilings;
 }
 
 /** What a node is told of a template when it decides whether it takes its integrations. */

@@ -101,6 +101,12 @@ export class Allowances {
     return (await this.entry(agencyId)).standing;
   }
 
+  /** The standing from the cache when there is one (refreshed behind it when stale), else a promise of it. */
+  standingSoon(agencyId: string): Standing | Promise<Standing> {
+    const entry = this.entry(agencyId);
+    return entry instanceof Promise ? entry.then((e) => e.standing) : entry.standing;
+  }
+
   /** Standing and executions used this period, read now (the billing page, limit refusals). */
   async current(agencyId: string): Promise<{ standing: Standing; executions: number }> {
     this.entries.delete(agencyId);

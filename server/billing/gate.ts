@@ -3,6 +3,8 @@ import type { Models } from '../db/models/index.js';
 import type { HttpError } from '../lib/errors.js';
 import type { Allowances } from './allowances.js';
 import type { BillingClock } from './clock.js';
+import type { TenantCeilings } from '../../nodes/contract.js';
+import { planCeilings } from './ceilings.js';
 import { HELD_OWNER, type HeldExecutions } from './held.js';
 import { planLimitReached } from './refusals.js';
 import type { UsageMeter } from './usage-meter.js';
@@ -34,6 +36,8 @@ export interface ExecutionGate {
   locationRefusal(locationId: string): Promise<HttpError | null>;
   /** The agency of a sub-account (cached: sub-accounts never change agency). */
   agencyOf(subaccountId: string): Promise<string | null>;
+  /** The code node's ceilings of the sub-account's plan, for the engine to pass to steps (cached like the other checks). */
+  ceilings(subaccountId: string): TenantCeilings | undefined | Promise<TenantCeilings | undefined>;
 }
 
 /** A small map whose entries lapse; cleared whole when it grows past its bound. */
@@ -68,6 +72,18 @@ export class BillingGate implements ExecutionGate {
     if (known !== undefined) return known;
     const row = await this.deps.models.Subaccount.findByPk(subaccountId, { attributes: ['agencyId'] });
     return row ? this.agencies.set(subaccountId, row.agencyId) : null;
+  }
+
+  ceilings(subaccountId: string): TenantCeilings | undefined | Promise<TenantCeilings | undefined> {
+    const known = this.agencies.get(subaccountId);
+    if (known === undefined) return this.agencyOf(subaccountId).then((agencyId) => (agencyId ? this.ceilingsOf(agencyId) : undefined));
+    return known ? this.ceilingsOf(known) : undefined;
+  }
+
+  /** From the cached standing: no query unless the agency was not seen yet. */
+  private ceilingsOf(agencyId: string): TenantCeilings | Promise<TenantCeilings> {
+    const standing = this.deps.allowances.standingSoon(agencyId);
+    return standing instanceof Promise ? standing.then(planCeilings) : planCeilings(standing);
   }
 
   async allowsSubaccount(subaccountId: string): Promise<boolean> {

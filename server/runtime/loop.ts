@@ -13,7 +13,7 @@ export interface LoopRequest {
   trigger: unknown;
   concurrency: number;
   continueOnError: boolean;
-  base: Pick<StepRequest, 'execution' | 'signal' | 'allowPrivateNetwork' | 'sandbox' | 'observe' | 'integrations'>;
+  base: Pick<StepRequest, 'execution' | 'signal' | 'allowPrivateNetwork' | 'sandbox' | 'observe' | 'integrations' | 'ceilings'>;
 }
 
 export type ItemResult = { index: number; item: unknown; output: unknown } | { index: number; item: unknown; error: StepError & { nodeId: string } };

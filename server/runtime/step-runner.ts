@@ -1,4 +1,4 @@
-import { isIntegrationAuthError, isNodeError, isRetryableError, isStop, isWait, NodeError, RESPOND_KEY, RetryableError, type WebhookResponse, type AnyNodeDefinition, type NodeResult, type ResumeEvent } from '../../nodes/contract.js';
+import { isIntegrationAuthError, isNodeError, isRetryableError, isStop, isWait, NodeError, RESPOND_KEY, RetryableError, type WebhookResponse, type AnyNodeDefinition, type NodeResult, type ResumeEvent, type TenantCeilings } from '../../nodes/contract.js';
 import type { FlowNode } from '../../schemas/flow.js';
 import type { StepError } from '../db/models/runtime.js';
 import { ExpressionError, needsJsonata, type ExpressionScope } from './expressions.js';
@@ -35,6 +35,8 @@ export interface StepRequest {
   observe?: StepObserver;
   /** Credentials for nodes that declare an integration. */
   integrations?: IntegrationAccess;
+  /** The tenant's ceilings where lower than the server's (its plan, when billing is on). */
+  ceilings?: TenantCeilings;
 }
 
 export type StepObserver = (nodeType: string, status: string, seconds: number) => void;
@@ -129,7 +131,7 @@ async function attemptStep(request: StepRequest, attempt: number, logs: string[]
     }
     config = (await request.sandbox.run({ ...task, kind: 'resolve' }, request.execution.subaccountId, signal)).config;
   }
-  const ctx = nodeContext({ ...task, signal, allowPrivateNetwork: request.allowPrivateNetwork, logs }, config);
+  const ctx = nodeContext({ ...task, signal, allowPrivateNetwork: request.allowPrivateNetwork, logs, ceilings: request.ceilings }, config);
   if (definition.integration) {
     if (!request.integrations) throw new NodeError('Integrations are not available to this process.', 'integration_missing');
     Object.assign(ctx, await request.integrations.open(request.execution.subaccountId, integrationIdOf(node), definition));

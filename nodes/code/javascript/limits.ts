@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { ConfigError } from '../../../server/config.js';
-import { NodeError } from '../../contract.js';
+import { isNodeError, NodeError, type TenantCeilings } from '../../contract.js';
 
 /** What the server allows any code node (the ceilings a node's own limits must stay under), and the pool's size. */
 export interface CodeCeilings {
@@ -40,17 +40,54 @@ export const perTenantIsolates = (ceilings: CodeCeilings): number => Math.max(1,
 export interface CallLimits {
   memoryMb: number;
   timeLimitMs: number;
+  /**
+   * Set when the tenant's ceiling (its plan) rather than the server's bounds a limit: a sentence naming who
+   * sets it and how to get more, which the limit's errors end with.
+   */
+  cappedBy?: { memoryMb?: string; timeLimitMs?: string };
 }
 
-/** A node's own limits, defaulting to the ceilings; a limit above its ceiling is a clear error, not a silent cut. */
-export function callLimits(config: { memoryMb?: number; timeLimitMs?: number }, ceilings: CodeCeilings): CallLimits {
-  const memoryMb = config.memoryMb ?? ceilings.memoryMb;
-  const timeLimitMs = config.timeLimitMs ?? ceilings.timeLimitMs;
-  if (memoryMb > ceilings.memoryMb) {
-    throw new NodeError(`memoryMb ${memoryMb} is above this server's ceiling of ${ceilings.memoryMb} MB (CODE_MEMORY_MB).`, 'limit_above_ceiling');
-  }
-  if (timeLimitMs > ceilings.timeLimitMs) {
-    throw new NodeError(`timeLimitMs ${timeLimitMs} is above this server's ceiling of ${ceilings.timeLimitMs} ms (CODE_TIME_LIMIT_MS).`, 'limit_above_ceiling');
-  }
-  return { memoryMb, timeLimitMs };
+interface Ceiling {
+  value: number;
+  /** The sentence errors end with when the tenant's ceiling is the lower one; absent: the server's. */
+  cappedBy?: string;
+}
+
+/** The lower of the server's ceiling and the tenant's, remembering which one it is. */
+function lower(server: number, tenant: number | undefined, unit: string, ceilings: TenantCeilings | undefined): Ceiling {
+  if (tenant === undefined || !ceilings || tenant >= server) return { value: server };
+  return { value: tenant, cappedBy: `The ceiling of ${tenant} ${unit} is set by ${ceilings.setBy}; ${ceilings.wayOut}` };
+}
+
+function aboveCeiling(name: string, asked: number, ceiling: Ceiling, unit: string, variable: string): NodeError {
+  const why = ceiling.cappedBy ? `the ceiling of ${ceiling.value} ${unit}. ${ceiling.cappedBy}` : `this server's ceiling of ${ceiling.value} ${unit} (${variable}).`;
+  return new NodeError(`${name} ${asked} is above ${why}`, 'limit_above_ceiling');
+}
+
+/**
+ * A node's own limits, defaulting to the ceilings: the server's, or the tenant's where they are lower (its
+ * plan, passed by the engine as `ctx.ceilings`). A limit above its ceiling is a clear error, not a silent cut.
+ */
+export function callLimits(config: { memoryMb?: number; timeLimitMs?: number }, ceilings: Pick<CodeCeilings, 'memoryMb' | 'timeLimitMs'>, tenant?: TenantCeilings): CallLimits {
+  const memory = lower(ceilings.memoryMb, tenant?.codeMemoryMb, 'MB', tenant);
+  const time = lower(ceilings.timeLimitMs, tenant?.codeTimeLimitMs, 'ms', tenant);
+  const memoryMb = config.memoryMb ?? memory.value;
+  const timeLimitMs = config.timeLimitMs ?? time.value;
+  if (memoryMb > memory.value) throw aboveCeiling('memoryMb', memoryMb, memory, 'MB', 'CODE_MEMORY_MB');
+  if (timeLimitMs > time.value) throw aboveCeiling('timeLimitMs', timeLimitMs, time, 'ms', 'CODE_TIME_LIMIT_MS');
+  const limits: CallLimits = { memoryMb, timeLimitMs };
+  // Only a limit that is the tenant's ceiling itself is explained by it (a node may ask for less on its own).
+  const memoryCap = memoryMb === memory.value ? memory.cappedBy : undefined;
+  const timeCap = timeLimitMs === time.value ? time.cappedBy : undefined;
+  if (memoryCap || timeCap) limits.cappedBy = { memoryMb: memoryCap, timeLimitMs: timeCap };
+  return limits;
+}
+
+const LIMIT_OF_ERROR: Record<string, keyof NonNullable<CallLimits['cappedBy']>> = { memory_limit_exceeded: 'memoryMb', time_limit_exceeded: 'timeLimitMs' };
+
+/** A limit error for a limit the tenant's ceiling set: says who set it and how to get more. Other errors pass as they are. */
+export function explainedByCeiling(err: unknown, limits: CallLimits): unknown {
+  if (!isNodeError(err) || !err.code) return err;
+  const why = limits.cappedBy?.[LIMIT_OF_ERROR[err.code]];
+  return why ? Object.assign(new NodeError(`${err.message} ${why}`, err.code), { logs: (err as { logs?: string[] }).logs }) : err;
 }

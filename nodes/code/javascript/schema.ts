@@ -22,13 +22,13 @@ export const configSchema = {
       type: 'integer',
       minimum: 10,
       maximum: 600_000,
-      description: 'Wall time the call may take, awaiting included. Default and ceiling: the server\'s CODE_TIME_LIMIT_MS (1000).',
+      description: 'Wall time the call may take, awaiting included. Default and ceiling: the server\'s CODE_TIME_LIMIT_MS (1000), or the plan\'s ceiling when billing is on and it is lower.',
     },
     memoryMb: {
       type: 'integer',
       minimum: 8,
       maximum: 4096,
-      description: 'Heap the code may use. Default and ceiling: the server\'s CODE_MEMORY_MB (64).',
+      description: 'Heap the code may use. Default and ceiling: the server\'s CODE_MEMORY_MB (64), or the plan\'s ceiling when billing is on and it is lower.',
     },
   },
 } as const;

@@ -1,4 +1,4 @@
-import { isWait, NodeError, type AnyNodeDefinition, type NodeContext, type PortOutputs } from '../../../nodes/contract.js';
+import { isWait, NodeError, type AnyNodeDefinition, type NodeContext, type PortOutputs, type TenantCeilings } from '../../../nodes/contract.js';
 import type { NodeRegistry } from '../../../nodes/registry.js';
 import { compile, toDetails, type JsonSchema } from '../../lib/validation.js';
 import { resolveConfig, type EvaluationSite, type ExpressionScope } from '../expressions.js';
@@ -25,6 +25,8 @@ export interface ContextRequest {
   logs: string[];
   /** What expressions see; the handler gets `$trigger` and `$node` from it. */
   scope?: ExpressionScope;
+  /** The tenant's ceilings where lower than the server's. */
+  ceilings?: TenantCeilings;
 }
 
 /** The handler's view of a step (DESIGN.md, the node contract), wherever the handler runs. */
@@ -41,6 +43,7 @@ export function nodeContext(request: ContextRequest, config: unknown): NodeConte
     nodeId: request.nodeId,
     attempt: request.attempt,
     allowPrivateNetwork: request.allowPrivateNetwork,
+    ...(request.ceilings ? { ceilings: request.ceilings } : {}),
   };
 }
 
