@@ -1,24 +1,24 @@
+import { useState } from 'react';
+import { attemptsOf } from '../lib/attempts';
 import type { NodeRun } from '../lib/overlay';
-import { fieldExpression } from '../lib/expression';
-import { EXPRESSION_DRAG_TYPE } from './form/ExpressionInput';
+import { DataView } from './DataView';
+import { useNodeScope } from './node-scope';
 
-const MAX_FIELDS = 200;
+type Section = 'input' | 'output' | 'error' | 'logs' | 'attempts';
 
-/** Top-level fields of an output, each draggable into a form field as its expression. */
-function fieldsOf(value: unknown, prefix: Array<string | number> = [], out: Array<Array<string | number>> = []): Array<Array<string | number>> {
-  if (out.length >= MAX_FIELDS || !value || typeof value !== 'object') return out;
-  for (const [key, child] of Object.entries(value)) {
-    const path = [...prefix, Array.isArray(value) ? Number(key) : key];
-    out.push(path);
-    if (prefix.length < 2) fieldsOf(child, path, out);
-  }
-  return out;
-}
+const LABELS: Record<Section, string> = { input: 'Input', output: 'Output', error: 'Error', logs: 'Logs', attempts: 'Attempts' };
 
-/** A node's last run: status, error, and its output as JSON, with its fields ready to drag into forms. */
+/**
+ * A node's last run: what it received, what it gave, its error, logs and attempts, each as a table, JSON
+ * or schema. Fields of the input drag as `$json…`, fields of the output as `$node.<id>…`.
+ */
 export function OutputView({ nodeId, run }: { nodeId: string; run: NodeRun | undefined }) {
+  const input = useNodeScope(nodeId)?.scope?.json;
+  const [section, setSection] = useState<Section>(() => (run?.status === 'failed' ? 'error' : run?.output !== undefined ? 'output' : 'input'));
   if (!run) return <p className="muted">This node has not run yet. Run the flow to see its output.</p>;
-  const fields = fieldsOf(run.output);
+  const attempts = attemptsOf(run);
+  const logs = run.logs ?? [];
+  const counts: Partial<Record<Section, number>> = { logs: logs.length, attempts: attempts.length };
   return (
     <div className="output-view" data-testid="output-view">
       <p>
@@ -31,30 +31,27 @@ export function OutputView({ nodeId, run }: { nodeId: string; run: NodeRun | und
           {run.error.code ? ` (${run.error.code})` : ''}
         </p>
       )}
-      {run.output !== undefined && (
-        <>
-          <h4>Output</h4>
-          <pre className="json" aria-label="Output JSON">
-            {JSON.stringify(run.output, null, 2)}
-          </pre>
-          {fields.length > 0 && (
-            <>
-              <h4>Fields</h4>
-              <p className="muted">Drag a field into any text field of another node to use it.</p>
-              <ul className="fields">
-                {fields.map((path) => {
-                  const expression = fieldExpression(path, { nodeId });
-                  return (
-                    <li key={path.join('.')} draggable onDragStart={(e) => e.dataTransfer.setData(EXPRESSION_DRAG_TYPE, expression)} title={expression}>
-                      <code>{path.join('.')}</code>
-                    </li>
-                  );
-                })}
-              </ul>
-            </>
-          )}
-        </>
-      )}
+      <div role="tablist" aria-label="Step data" className="tabs data-tabs">
+        {(Object.keys(LABELS) as Section[]).map((s) => (
+          <button key={s} role="tab" type="button" aria-selected={section === s} onClick={() => setSection(s)}>
+            {LABELS[s]}
+            {counts[s] ? ` (${counts[s]})` : ''}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" aria-label={LABELS[section]}>
+        {section === 'input' ? (
+          input === undefined ? <p className="muted">No input known for this run (a trigger started it, or no parent passed data).</p> : <DataView key="input" value={input} label="Input" drag={{}} />
+        ) : section === 'output' ? (
+          run.output === undefined || run.output === null ? <p className="muted">No output{run.status === 'skipped' ? ': the node was skipped.' : '.'}</p> : <DataView key="output" value={run.output} label="Output" drag={{ nodeId }} />
+        ) : section === 'error' ? (
+          run.error ? <DataView key="error" value={run.error} label="Error" initial="json" /> : <p className="muted">No error.</p>
+        ) : section === 'logs' ? (
+          logs.length ? <DataView key="logs" value={logs} label="Logs" initial="table" /> : <p className="muted">No logs{run.logs ? '' : ' yet: they arrive with the finished execution'}.</p>
+        ) : (
+          <DataView key="attempts" value={attempts} label="Attempts" initial="table" />
+        )}
+      </div>
     </div>
   );
 }

@@ -30,3 +30,22 @@ export function fieldExpression(path: Array<string | number>, from: { nodeId?: s
   const tail = path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_]\w*$/.test(p) ? `.${p}` : `.\`${p}\``)).join('');
   return `{{ ${root}${tail} }}`;
 }
+
+/** Whether an offset of a JSON text falls inside a string literal (so text dropped there stays JSON). */
+export function insideJsonString(json: string, offset: number): boolean {
+  let inside = false;
+  for (let i = 0; i < offset && i < json.length; i++) {
+    if (json[i] === '\\' && inside) i++;
+    else if (json[i] === '"') inside = !inside;
+  }
+  return inside;
+}
+
+/**
+ * What dropping a field's expression at an offset of a text gives: the text with the expression there,
+ * quoted as a JSON string when the text is JSON and the offset is outside a string, and the caret after it.
+ */
+export function dropInto(text: string, from: number, to: number, expression: string, json = false): { text: string; caret: number } {
+  const insert = json && !insideJsonString(text, from) ? JSON.stringify(expression) : expression;
+  return { text: text.slice(0, from) + insert + text.slice(to), caret: from + insert.length };
+}

@@ -1,0 +1,64 @@
+import { useEffect, useState } from 'react';
+import { formatDuration, timelineOf } from '../lib/timeline';
+import { useEditor, useEditorStore } from './context';
+import '../styles/timeline.css';
+
+const OPEN_KEY = 'switchboard.timeline';
+const TICK_MS = 200;
+
+/**
+ * The execution shown on the canvas as a timeline: per step its start, a duration bar and its status,
+ * growing while the run goes on. It reads the same overlay as the nodes (updated once per frame).
+ */
+export function Timeline() {
+  const store = useEditorStore();
+  const overlay = useEditor((s) => s.overlay);
+  const nodes = useEditor((s) => s.nodes);
+  const [open, setOpen] = useState(() => localStorage.getItem(OPEN_KEY) !== 'closed');
+  const [now, setNow] = useState(() => Date.now());
+  const timeline = timelineOf(overlay, now);
+  const ticking = open && timeline.running;
+  useEffect(() => {
+    if (!ticking) return;
+    const timer = setInterval(() => setNow(Date.now()), TICK_MS);
+    return () => clearInterval(timer);
+  }, [ticking]);
+  if (!overlay) return null;
+  const toggle = () => {
+    localStorage.setItem(OPEN_KEY, open ? 'closed' : 'open');
+    setOpen(!open);
+  };
+  return (
+    <section className="timeline" aria-label="Execution timeline">
+      <header>
+        <button type="button" className="link" aria-expanded={open} onClick={toggle}>
+          {open ? '▾' : '▸'} Timeline
+        </button>
+        <span className={`status status-${overlay.status}`}>{overlay.status}</span>
+        <span className="muted">
+          {timeline.rows.length} step{timeline.rows.length === 1 ? '' : 's'} · {formatDuration(timeline.totalMs)}
+        </span>
+      </header>
+      {open && (
+        <ol className="timeline-rows">
+          {timeline.rows.map((row) => {
+            const name = nodes.get(row.nodeId)?.name || row.nodeId;
+            return (
+              <li key={row.nodeId} data-testid={`timeline-${row.nodeId}`} data-status={row.status}>
+                <button type="button" className="link timeline-name" title={`Open ${name}`} onClick={() => store.getState().select([row.nodeId])}>
+                  {name}
+                </button>
+                <span className="muted timeline-start">+{formatDuration(row.startMs)}</span>
+                <span className="timeline-track" aria-hidden>
+                  <span className={`timeline-bar bar-${row.status}${row.running ? ' running' : ''}`} style={{ left: `${row.left}%`, width: `${row.width}%` }} />
+                </span>
+                <span className={`timeline-status status-${row.status}`}>{row.status}</span>
+                <span className="muted timeline-duration">{formatDuration(row.durationMs)}</span>
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </section>
+  );
+}
