@@ -36,8 +36,25 @@ export interface ExecutionGate {
   locationRefusal(locationId: string): Promise<HttpError | null>;
   /** The agency of a sub-account (cached: sub-accounts never change agency). */
   agencyOf(subaccountId: string): Promise<string | null>;
+  /**
+   * Before an execution the engine starts through its front door (a manual run, a retry, an error flow):
+   * counts it against the month. A run or retry past the limit is refused with the 429 and nothing is
+   * stored; an error flow always starts (it reports a failure, which a limit must not swallow) but counts;
+   * a test run never counts.
+   */
+  admitStart(request: StartAdmission): Promise<void>;
   /** The code node's ceilings of the sub-account's plan, for the engine to pass to steps (cached like the other checks). */
   ceilings(subaccountId: string): TenantCeilings | undefined | Promise<TenantCeilings | undefined>;
+}
+
+/** What `admitStart` reads of an execution about to start (the runtime's start request). */
+export interface StartAdmission {
+  flow: { subaccountId: string };
+  triggerType: string;
+  /** Set on a retry: the execution it retries. */
+  retryOf?: string;
+  /** `test` executions do not count toward plan limits (CONTRACT §5). */
+  mode?: string;
 }
 
 /** A small map whose entries lapse; cleared whole when it grows past its bound. */
@@ -72,6 +89,18 @@ export class BillingGate implements ExecutionGate {
     if (known !== undefined) return known;
     const row = await this.deps.models.Subaccount.findByPk(subaccountId, { attributes: ['agencyId'] });
     return row ? this.agencies.set(subaccountId, row.agencyId) : null;
+  }
+
+  async admitStart(request: StartAdmission): Promise<void> {
+    if (request.mode === 'test') return;
+    const agencyId = await this.agencyOf(request.flow.subaccountId);
+    if (!agencyId) return;
+    if (request.triggerType !== 'error' && !(await this.allows(agencyId))) {
+      const { standing, executions } = await this.usage(agencyId);
+      const what = request.retryOf ? 'retry' : 'run';
+      throw planLimitReached(standing, 'executionsPerMonth', executions, this.deps.clock.now(), `Nothing was started or stored: this ${what} can be sent again once the limit allows.`);
+    }
+    this.started(agencyId);
   }
 
   ceilings(subaccountId: string): TenantCeilings | undefined | Promise<TenantCeilings | undefined> {

@@ -3,6 +3,7 @@ import type { ChildOutcome, Json } from '../../nodes/contract.js';
 import type { Models } from '../db/models/index.js';
 import type { ExecutionData, ExecutionRow, ExecutionStatus, FlowRow, StepError } from '../db/models/runtime.js';
 import type { CompiledFlow } from './graph.js';
+import type { ExecutionGate } from '../billing/gate.js';
 import type { StepState } from './store.js';
 
 /** How deep `flow.call` may nest: a flow that calls itself (directly or not) stops here with a clear error. */
@@ -25,6 +26,8 @@ export interface ChildFlowDeps {
   create(request: StartChild, transaction: Transaction): Promise<ExecutionRow>;
   dispatch(executionId: string): Promise<void>;
   lastOutput(executionId: string): Promise<unknown>;
+  /** Plan limits (billing on): a child past the month's executions is stored held and starts once the limit allows. */
+  gate?(): ExecutionGate | undefined;
 }
 
 type CallWait = { call?: { flowId: string; input: Json; detach?: boolean }; child?: ChildOutcome };
@@ -45,6 +48,9 @@ export class ChildFlows {
     const refusal = await this.refusal(execution, call.flowId);
     const flow = refusal ? null : await models.Flow.findOne({ where: { id: call.flowId, subaccountId: execution.subaccountId } });
     const compiled = flow ? await this.deps.loadFlow(flow.id, flow.version) : null;
+    // A child counts like any execution (a test parent's do not); past the limit it waits held, and so does its parent.
+    const gate = flow && !('mode' in execution && execution.mode === 'test') ? this.deps.gate?.() : undefined;
+    const admitted = !gate || (await gate.allowsSubaccount(execution.subaccountId));
     const childId = await models.Execution.sequelize!.transaction(async (transaction) => {
       const row = await models.Step.findOne({ where: { executionId: execution.id, nodeId: step.nodeId }, transaction });
       if (!row || (row.wait as CallWait | null)?.child) return null;
@@ -65,11 +71,15 @@ export class ChildFlows {
         },
         transaction,
       );
+      if (!admitted) await gate!.hold(child.id, transaction);
       const status = call.detach ? 'started' : 'running';
       await row.update({ wait: { ...row.wait, child: { executionId: child.id, status } } }, { transaction });
       return child.id;
     });
-    if (childId) await this.deps.dispatch(childId);
+    if (childId && admitted) {
+      await gate?.startedIn(execution.subaccountId);
+      await this.deps.dispatch(childId);
+    }
     if (!childId || call.detach) await this.wake(execution.id);
   }
 
