@@ -60,9 +60,39 @@ export interface FlowEdge {
   target: string;
 }
 
+export const NOTE_COLORS = ['yellow', 'blue', 'green', 'pink', 'purple', 'gray'] as const;
+export type NoteColor = (typeof NOTE_COLORS)[number];
+
+/** A sticky note on the canvas (a flow's `notes`, saved with each version beside the graph). */
+export interface StickyNote {
+  id: string;
+  text: string;
+  position: { x: number; y: number };
+  size?: { width: number; height: number };
+  color?: NoteColor;
+}
+
+/**
+ * The graph the canvas edits. `notes` is not part of the API's graph: it travels beside it (`flow.notes`),
+ * and is kept in the document here so that undo covers notes like nodes.
+ */
 export interface FlowGraph {
   nodes: FlowNode[];
   edges: FlowEdge[];
+  notes?: StickyNote[];
+  /** Pinned outputs by node id (a flow's `pinData`, beside the graph like `notes`), kept here so undo covers them. */
+  pinData?: Record<string, unknown>;
+}
+
+/** `GET /api/flow-templates`: the seed example flows, to start a flow from. */
+export interface FlowTemplate {
+  id: string;
+  name: string;
+  description: string;
+  nodeTypes: string[];
+  /** Integration kinds the flow needs: the sub-account's own, or placeholders to fill in. */
+  integrations: string[];
+  graph: FlowGraph;
 }
 
 export interface Trigger {
@@ -79,6 +109,9 @@ export interface Flow {
   version: number;
   active: boolean;
   graph: FlowGraph;
+  notes?: StickyNote[];
+  /** What test runs emit for pinned nodes instead of running them (docs/debugging.md). */
+  pinData?: Record<string, unknown>;
   triggers: Trigger[];
   createdAt: string;
   updatedAt: string;
@@ -88,6 +121,7 @@ export interface Flow {
 export interface FlowVersion {
   version: number;
   graph: FlowGraph;
+  notes?: StickyNote[];
   createdAt: string;
   /** Who saved it; null for seeded versions and those saved before authors were recorded. */
   createdBy: { id: string | null; email: string | null } | null;
@@ -111,6 +145,8 @@ export interface Step {
   logs: unknown[];
   startedAt: string | null;
   finishedAt: string | null;
+  /** A test run's step that emitted its pinned data instead of running. */
+  pinned?: boolean;
 }
 
 export interface ExecutionSummary {
@@ -118,6 +154,8 @@ export interface ExecutionSummary {
   flowId: string;
   flowVersion: number;
   status: ExecutionStatus;
+  /** `test`: started by a test run or a listened test event (pins applied, not counted by billing). */
+  mode?: 'production' | 'test';
   trigger: { type: string; nodeId?: string } | null;
   retryOf?: string | null;
   startedAt: string | null;
@@ -158,6 +196,7 @@ export interface ExecutionEvent {
   attempt?: number;
   output?: unknown;
   error?: StepError | null;
+  pinned?: boolean;
   at: string;
 }
 

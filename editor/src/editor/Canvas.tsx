@@ -1,13 +1,24 @@
-import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type Edge, type NodeChange, type EdgeChange, type OnDelete } from '@xyflow/react';
+import { Background, Controls, MiniMap, Panel, ReactFlow, useReactFlow, type Connection, type Edge, type NodeChange, type EdgeChange, type OnDelete } from '@xyflow/react';
 import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
-import type { FlowEdge, FlowNode, NodeType } from '../api/types';
+import type { FlowEdge, FlowNode, NodeType, StickyNote } from '../api/types';
+import { initialConfig } from '../lib/defaults';
 import { connect, refuseConnection, removeEdges, removeNodes } from '../lib/graph';
-import { edgeKey } from '../lib/ids';
+import { edgeKey, newNodeId } from '../lib/ids';
+import { addAfterPort, insertOnEdge } from '../lib/insert';
+import { canvasNoteId, MAX_NOTES, moveNote, noteIdOf, removeNotes } from '../lib/notes';
+import { CanvasActionsContext, type CanvasActions, type InsertTarget } from './canvas-actions';
+import './canvas-extras.css';
 import { useEditor, useEditorStore } from './context';
 import { FlowNodeCard, type CanvasNode } from './FlowNodeCard';
-import { DRAG_TYPE } from './Palette';
+import { InsertEdge } from './InsertEdge';
+import { NodePicker } from './NodePicker';
+import { DRAG_TYPE, NOTE_DRAG } from './Palette';
+import { StickyNoteCard, type CanvasNote } from './StickyNoteCard';
+import { addStickyNote, revealNode, viewCentre } from './view';
 
-const nodeTypes = { flow: FlowNodeCard };
+const nodeTypes = { flow: FlowNodeCard, note: StickyNoteCard };
+const edgeTypes = { insert: InsertEdge };
+type AnyNode = CanvasNode | CanvasNote;
 
 const REFUSALS = {
   cycle: 'That connection would make a loop; flows run one way.',
@@ -31,7 +42,13 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
   const [sizes, setSizes] = useState<ReadonlyMap<string, Size>>(new Map());
   const nodeCache = useRef(new Map<string, { source: FlowNode; selected: boolean; size?: Size; node: CanvasNode }>());
   const edgeCache = useRef(new Map<string, { source: FlowEdge; selected: boolean; edge: Edge }>());
+  const notes = useEditor((s) => s.doc.notes);
+  // Notes are not nodes of the flow: their selection stays here, out of the store's (which opens the node panel).
+  const [selectedNotes, setSelectedNotes] = useState<ReadonlySet<string>>(new Set());
+  const noteCache = useRef(new Map<string, { source: StickyNote; selected: boolean; node: CanvasNote }>());
+  const [picker, setPicker] = useState<{ target: InsertTarget; at: { x: number; y: number } } | null>(null);
   const flow = useReactFlow();
+  const types = useMemo(() => [...store.getState().catalog.values()], [store]);
 
   const nodes = useMemo(() => {
     const next = new Map<string, { source: FlowNode; selected: boolean; size?: Size; node: CanvasNode }>();
@@ -50,6 +67,28 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
     return list;
   }, [doc.nodes, selected, sizes]);
 
+  const noteNodes = useMemo(() => {
+    const next = new Map<string, { source: StickyNote; selected: boolean; node: CanvasNote }>();
+    const list = (notes ?? []).map((n) => {
+      const id = canvasNoteId(n.id);
+      const isSelected = selectedNotes.has(id);
+      const cached = noteCache.current.get(id);
+      const width = n.size?.width ?? 240;
+      const height = n.size?.height ?? 140;
+      const entry =
+        cached && cached.source === n && cached.selected === isSelected
+          ? cached
+          : { source: n, selected: isSelected, node: { id, type: 'note' as const, position: n.position, data: { note: n }, selected: isSelected, width, height, measured: { width, height }, zIndex: -1 } };
+      next.set(id, entry);
+      return entry.node;
+    });
+    noteCache.current = next;
+    return list;
+  }, [notes, selectedNotes]);
+
+  // Notes first, so nodes draw over them.
+  const allNodes = useMemo<AnyNode[]>(() => (noteNodes.length ? [...noteNodes, ...nodes] : nodes), [noteNodes, nodes]);
+
   const edges = useMemo(() => {
     const next = new Map<string, { source: FlowEdge; selected: boolean; edge: Edge }>();
     const list = doc.edges.map((e) => {
@@ -59,7 +98,7 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
       const entry =
         cached && cached.source === e && cached.selected === isSelected
           ? cached
-          : { source: e, selected: isSelected, edge: { id, source: e.source, target: e.target, sourceHandle: e.sourcePort ?? 'main', targetHandle: 'in', selected: isSelected, ariaLabel: `${e.source} ${e.sourcePort ?? 'main'} to ${e.target}` } };
+          : { source: e, selected: isSelected, edge: { id, type: 'insert', source: e.source, target: e.target, sourceHandle: e.sourcePort ?? 'main', targetHandle: 'in', selected: isSelected, ariaLabel: `${e.source} ${e.sourcePort ?? 'main'} to ${e.target}` } };
       next.set(id, entry);
       return entry.edge;
     });
@@ -67,8 +106,33 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
     return list;
   }, [doc.edges, selectedEdges]);
 
+  /** Moves, selects and removes notes; returns the changes that are about the flow's nodes. */
+  const applyNoteChanges = useCallback(
+    (changes: NodeChange<AnyNode>[]): NodeChange<AnyNode>[] => {
+      const rest: NodeChange<AnyNode>[] = [];
+      let selection: Set<string> | null = null;
+      for (const c of changes) {
+        const noteId = 'id' in c ? noteIdOf(c.id) : null;
+        if (noteId === null) rest.push(c);
+        else if (c.type === 'position' && c.position && editable) {
+          const at = c.position;
+          // One drag is one undo step: the frames of a drag coalesce.
+          store.getState().edit('move note', (d) => moveNote(d, noteId, at), { coalesce: `note-move:${noteId}` });
+        } else if (c.type === 'select') {
+          selection ??= new Set(selectedNotes);
+          if (c.selected) selection.add(c.id);
+          else selection.delete(c.id);
+        }
+      }
+      if (selection) setSelectedNotes(selection);
+      return rest;
+    },
+    [store, editable, selectedNotes],
+  );
+
   const onNodesChange = useCallback(
-    (changes: NodeChange<CanvasNode>[]) => {
+    (all: NodeChange<AnyNode>[]) => {
+      const changes = applyNoteChanges(all);
       const moved = new Map<string, { x: number; y: number }>();
       let ended = false;
       let selection: Set<string> | null = null;
@@ -99,7 +163,7 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
         });
       }
     },
-    [store, editable],
+    [store, editable, applyNoteChanges],
   );
 
   const onEdgesChange = useCallback(
@@ -126,19 +190,52 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
     [store, onNotice],
   );
 
-  const onDelete: OnDelete<CanvasNode, Edge> = useCallback(
+  const onDelete: OnDelete<AnyNode, Edge> = useCallback(
     ({ nodes: goneNodes, edges: goneEdges }) => {
+      const goneNotes = goneNodes.map((n) => noteIdOf(n.id)).filter((id): id is string => id !== null);
       store.getState().edit('delete', (d) => {
         removeEdges(d, goneEdges.map((e) => e.id));
-        removeNodes(d, goneNodes.map((n) => n.id));
+        removeNodes(d, goneNodes.filter((n) => noteIdOf(n.id) === null).map((n) => n.id));
+        removeNotes(d, goneNotes);
       });
     },
     [store],
   );
 
+  /** Adds the picked type where the "+" was: in between on an edge, or after a port; one undo step. */
+  const insert = useCallback(
+    (type: NodeType) => {
+      if (!picker) return;
+      const { target } = picker;
+      const { catalog, nodes: present } = store.getState();
+      const node = { id: newNodeId(type.type, present.keys()), type: type.type, config: initialConfig(type) };
+      store.getState().edit('insert', (d) => {
+        if (target.kind === 'edge') insertOnEdge(d, catalog, target.edge, node);
+        else addAfterPort(d, catalog, target.source, target.port, node);
+      });
+      setPicker(null);
+      if (!store.getState().nodes.has(node.id)) return;
+      store.getState().select([node.id]);
+      // The node panel opens beside the canvas: keep the new node in sight, at the same zoom.
+      requestAnimationFrame(() => revealNode(flow, store.getState().nodes.get(node.id)?.position));
+    },
+    [picker, store, flow],
+  );
+
+  const actions = useMemo<CanvasActions>(() => ({ editable, openPicker: (target, at) => setPicker({ target, at }) }), [editable]);
+
+  const addNoteInView = () => {
+    if (!addStickyNote(store, viewCentre(flow))) onNotice(`A flow keeps at most ${MAX_NOTES} notes.`);
+  };
+
   const onDrop = useCallback(
     (e: DragEvent) => {
       const typeName = e.dataTransfer.getData(DRAG_TYPE);
+      if (typeName === NOTE_DRAG && editable) {
+        e.preventDefault();
+        addStickyNote(store, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+        return;
+      }
       const type = typeName && store.getState().catalog.get(typeName);
       if (!type || !editable) return;
       e.preventDefault();
@@ -150,30 +247,49 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
 
   return (
     <div className="canvas" onDragOver={(e) => (e.preventDefault(), (e.dataTransfer.dropEffect = 'copy'))} onDrop={onDrop}>
-      <ReactFlow<CanvasNode, Edge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        onDelete={onDelete}
-        nodesDraggable={editable}
-        nodesConnectable={editable}
-        deleteKeyCode={editable ? ['Delete', 'Backspace'] : null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Meta', 'Control']}
-        onlyRenderVisibleElements={doc.nodes.length > 150}
-        fitView
-        // A new flow's one node is not blown up to twice its size.
-        fitViewOptions={{ maxZoom: 1 }}
-        minZoom={0.1}
-        proOptions={{ hideAttribution: true }}
-      >
-        <Background gap={20} />
-        <MiniMap pannable zoomable ariaLabel="Minimap" />
-        <Controls showInteractive={false} />
-      </ReactFlow>
+      <CanvasActionsContext.Provider value={actions}>
+        <ReactFlow<AnyNode, Edge>
+          nodes={allNodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          onDelete={onDelete}
+          nodesDraggable={editable}
+          nodesConnectable={editable}
+          deleteKeyCode={editable ? ['Delete', 'Backspace'] : null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={['Meta', 'Control']}
+          onlyRenderVisibleElements={doc.nodes.length > 150}
+          fitView
+          // A new flow's one node is not blown up to twice its size.
+          fitViewOptions={{ maxZoom: 1 }}
+          minZoom={0.1}
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background gap={20} />
+          <MiniMap pannable zoomable ariaLabel="Minimap" />
+          <Controls showInteractive={false} />
+          {editable && (
+            <Panel position="top-right">
+              <button type="button" className="canvas-add-note" onClick={addNoteInView} title="Add a sticky note in the middle of the view">
+                Add sticky note
+              </button>
+            </Panel>
+          )}
+        </ReactFlow>
+      </CanvasActionsContext.Provider>
+      {picker && (
+        <NodePicker
+          types={types}
+          at={picker.at}
+          label={picker.target.kind === 'edge' ? `Insert a node between ${picker.target.edge.source} and ${picker.target.edge.target}` : `Add a node after ${picker.target.source} (${picker.target.port})`}
+          onPick={insert}
+          onClose={() => setPicker(null)}
+        />
+      )}
     </div>
   );
 }

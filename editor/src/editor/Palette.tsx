@@ -1,16 +1,23 @@
 import { useReactFlow } from '@xyflow/react';
 import { useMemo, useState } from 'react';
 import type { NodeType } from '../api/types';
-import { paletteGroups } from '../lib/palette';
+import { noteMatches, paletteGroups } from '../lib/palette';
+import { useEditorStore } from './context';
 import { iconOf } from './icons';
+import { addStickyNote, viewCentre } from './view';
 
 export const DRAG_TYPE = 'application/x-switchboard-node';
+/** What a dragged "Sticky note" carries instead of a node type. */
+export const NOTE_DRAG = 'switchboard.sticky-note';
 
 /** Node types by category, searchable; drag one onto the canvas or double-click it to add it in view. */
 export function Palette({ types, onAdd }: { types: NodeType[]; onAdd(type: NodeType, at: { x: number; y: number }): void }) {
   const [search, setSearch] = useState('');
   const groups = useMemo(() => paletteGroups(types, search), [types, search]);
   const flow = useReactFlow();
+  const store = useEditorStore();
+  const showNote = noteMatches(search);
+  const addNoteInView = () => addStickyNote(store, viewCentre(flow));
 
   function addInView(type: NodeType) {
     const pane = document.querySelector('.react-flow')?.getBoundingClientRect();
@@ -22,7 +29,31 @@ export function Palette({ types, onAdd }: { types: NodeType[]; onAdd(type: NodeT
   return (
     <aside className="palette" aria-label="Node types">
       <input type="search" placeholder="Search nodes" aria-label="Search nodes" value={search} onChange={(e) => setSearch(e.target.value)} />
-      {groups.length === 0 && <p className="muted">No node matches.</p>}
+      {groups.length === 0 && !showNote && <p className="muted">No node matches.</p>}
+      {showNote && (
+        <section>
+          <h3>Canvas</h3>
+          <ul>
+            <li>
+              <button
+                type="button"
+                className="palette-item"
+                draggable
+                data-type="sticky-note"
+                title={'A note for the people reading the flow (never run).\n\nDrag onto the canvas, or double-click (Enter) to add.'}
+                onDragStart={(e) => {
+                  e.dataTransfer.setData(DRAG_TYPE, NOTE_DRAG);
+                  e.dataTransfer.effectAllowed = 'copy';
+                }}
+                onDoubleClick={addNoteInView}
+                onKeyDown={(e) => e.key === 'Enter' && addNoteInView()}
+              >
+                <span aria-hidden>✎</span> Sticky note
+              </button>
+            </li>
+          </ul>
+        </section>
+      )}
       {groups.map((group) => (
         <section key={group.category}>
           <h3>{group.category}</h3>

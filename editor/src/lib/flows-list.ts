@@ -1,4 +1,4 @@
-import type { ExecutionSummary, Flow } from '../api/types.js';
+import type { ExecutionSummary, Flow, FlowTemplate } from '../api/types.js';
 
 /** Flows whose name or description holds every word of the search. */
 export function searchFlows<T extends Pick<Flow, 'name' | 'description'>>(flows: T[], search: string): T[] {
@@ -24,4 +24,14 @@ export function ago(iso: string | null | undefined, now = Date.now()): string {
   if (s < 3600) return `${Math.round(s / 60)} min ago`;
   if (s < 86400) return `${Math.round(s / 3600)} h ago`;
   return `${Math.round(s / 86400)} d ago`;
+}
+
+const SERVICE_NAMES: Record<string, string> = { gohighlevel: 'GoHighLevel', openai: 'OpenAI', smtp: 'SMTP', stripe: 'Stripe' };
+
+/** A template card's facts line: its size and the services it connects to ("9 nodes · GoHighLevel, OpenAI"). */
+export function templateFacts(template: Pick<FlowTemplate, 'graph' | 'integrations'>): string {
+  const count = template.graph.nodes.length;
+  const size = `${count} node${count === 1 ? '' : 's'}`;
+  const services = template.integrations.map((id) => SERVICE_NAMES[id] ?? id);
+  return services.length ? `${size} · ${services.join(', ')}` : size;
 }

@@ -25,3 +25,30 @@ export function paletteGroups(types: NodeType[], search = ''): PaletteGroup[] {
     .map(([category, list]) => ({ category, types: list.sort((a, b) => a.title.localeCompare(b.title)) }))
     .sort((a, b) => rank(a.category) - rank(b.category) || a.category.localeCompare(b.category));
 }
+
+/** What a "+" on an edge or a port can add: the palette's types but triggers (nothing connects into one), in palette order. */
+export function pickerChoices(types: NodeType[], search = ''): NodeType[] {
+  return paletteGroups(types.filter((t) => !t.trigger), search).flatMap((g) => g.types);
+}
+
+/** The highlighted choice after a navigation key, wrapping at the ends; the same index for other keys. */
+export function stepChoice(active: number, key: string, count: number): number {
+  if (count === 0) return 0;
+  switch (key) {
+    case 'ArrowDown':
+      return (active + 1) % count;
+    case 'ArrowUp':
+      return (active - 1 + count) % count;
+    case 'Home':
+      return 0;
+    case 'End':
+      return count - 1;
+  }
+  return Math.min(active, count - 1);
+}
+
+/** Whether the palette's "Sticky note" item matches a search (it is no node type, so paletteGroups leaves it out). */
+export function noteMatches(search: string): boolean {
+  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+  return words.every((w) => 'sticky note comment annotation text canvas'.includes(w));
+}

@@ -8,8 +8,9 @@ import { FormFooter } from '../components/FormFooter';
 import { Listing } from '../components/Listing';
 import { ListTable } from '../components/ListTable';
 import { ago, lastExecutions, searchFlows, starterGraph } from '../lib/flows-list';
+import { TemplatesDialog } from './TemplatesDialog';
 
-type Pending = { kind: 'create' } | { kind: 'rename'; flow: Flow } | { kind: 'delete'; flow: Flow } | null;
+type Pending = { kind: 'create' } | { kind: 'template' } | { kind: 'rename'; flow: Flow } | { kind: 'delete'; flow: Flow } | null;
 
 function download(name: string, value: unknown) {
   const url = URL.createObjectURL(new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' }));
@@ -74,6 +75,9 @@ export function FlowsScreen({ sid, editable }: { sid: string; editable: boolean 
               Import JSON
               <input type="file" accept="application/json,.json" className="sr-only" onChange={(e) => e.target.files?.[0] && void importFile(e.target.files[0])} />
             </label>
+            <button type="button" onClick={() => setPending({ kind: 'template' })}>
+              From a template
+            </button>
             <button type="button" className="primary" onClick={() => setPending({ kind: 'create' })}>
               New flow
             </button>
@@ -148,6 +152,7 @@ export function FlowsScreen({ sid, editable }: { sid: string; editable: boolean 
           }}
         />
       ) : null}
+      {pending?.kind === 'template' && <TemplatesDialog sid={sid} onClose={() => setPending(null)} onCreated={(flow) => navigate({ screen: 'flow', sid, fid: flow.id })} />}
       {pending?.kind === 'delete' && (
         <ConfirmDialog
           title={`Delete ${pending.flow.name}?`}
