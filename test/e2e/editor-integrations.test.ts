@@ -229,7 +229,13 @@ describe('The editor’s integrations, option dropdowns and billing in Chromium'
     expect(saved.config.customFields).to.deep.equal({ 'opportunity.deal_source': '{{ $json.source }}' });
   });
 
-  it('shows the plan, usage against limits, and upgrades through Stripe Checkout', async () => {
+  it('shows the plan, usage against limits, executions per day, and upgrades through Stripe Checkout', async () => {
+    // One manual run today, so today's bar in the chart has something to show.
+    const flow = (await api('POST', `/api/subaccounts/${sid}/flows`, { name: 'Counted run', graph: { nodes: [{ id: 'go', type: 'trigger.manual' }], edges: [] } })).body;
+    expect((await api('POST', `/api/subaccounts/${sid}/flows/${flow.id}/run`, { input: {} })).status).to.equal(202);
+    const today = new Date().toISOString().slice(0, 10);
+    const counted = (await api('GET', '/api/billing/usage')).body.days.find((d: { day: string }) => d.day === today).executions as number;
+    expect(counted).to.be.at.least(1);
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Billing' }).click();
     await page.getByRole('heading', { name: 'Billing' }).waitFor();
     expect(await page.getByTestId('plan').textContent()).to.include('Starter');
@@ -237,6 +243,13 @@ describe('The editor’s integrations, option dropdowns and billing in Chromium'
     const subaccounts = page.locator('[data-limit="subaccounts"]');
     expect(await subaccounts.textContent()).to.include('1 of 3');
     expect(await page.getByRole('meter', { name: 'Sub-accounts' }).getAttribute('aria-valuenow')).to.equal('1');
+    const chart = page.getByRole('img', { name: /^Executions per day from / });
+    await chart.waitFor();
+    const bar = chart.locator(`rect[data-day="${today}"]`);
+    expect(await bar.getAttribute('data-executions')).to.equal(String(counted));
+    expect(await bar.locator('title').textContent()).to.match(new RegExp(`: ${counted} executions?$`));
+    expect(Number(await bar.getAttribute('height'))).to.be.greaterThan(0);
+    expect(await page.getByTestId('usage-chart').locator('figcaption').textContent()).to.include(`${counted} execution`);
     await shot(page, 'billing');
 
     // Stripe's hosted page is outside the test: answer it here and check the browser was sent to the session's URL.

@@ -73,6 +73,14 @@ export interface BillingOverview {
   heldExecutions: number;
 }
 
+/** `GET /api/billing/usage`: executions started per UTC day, every day of the range listed. */
+export interface UsagePerDay {
+  from: string;
+  to: string;
+  total: number;
+  days: { day: string; executions: number }[];
+}
+
 export interface Plan {
   id: string;
   name: string;

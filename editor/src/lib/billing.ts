@@ -1,4 +1,4 @@
-import type { BillingOverview } from '../api/integrations.js';
+import type { BillingOverview, UsagePerDay } from '../api/integrations.js';
 import type { ErrorDetail, Role } from '../api/types.js';
 
 /** The counted limits shown as bars, in the order a person thinks of them. */
@@ -42,3 +42,35 @@ export function upgradeOf(details: ErrorDetail[]): string | null {
 }
 
 export const formatLimit = (n: number | null): string => (n === null ? 'unlimited' : n.toLocaleString('en-US'));
+
+/** "Mar 3" for a `YYYY-MM-DD` day, read as the UTC day the server counts in (never shifted by the browser's zone). */
+export const shortDay = (day: string): string => new Date(`${day}T00:00:00Z`).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+
+const executions = (n: number) => `${n.toLocaleString('en-US')} execution${n === 1 ? '' : 's'}`;
+
+export interface DayBar {
+  day: string;
+  executions: number;
+  /** 0..1 of the chart's height: the busiest day fills it. */
+  height: number;
+  /** What the bar says to a person hovering it or a screen reader: "Mar 3: 12 executions". */
+  label: string;
+}
+
+export interface DailyChart {
+  bars: DayBar[];
+  /** The busiest day's count (0 when nothing ran). */
+  max: number;
+  /** One sentence for screen readers and the caption: the range, the total, the busiest day. */
+  summary: string;
+}
+
+/** The per-day bar chart of executions on the billing page, from the usage endpoint's answer. */
+export function dailyChart(usage: UsagePerDay): DailyChart {
+  const max = usage.days.reduce((most, d) => Math.max(most, d.executions), 0);
+  const bars = usage.days.map((d) => ({ day: d.day, executions: d.executions, height: max ? d.executions / max : 0, label: `${shortDay(d.day)}: ${executions(d.executions)}` }));
+  const range = `Executions per day from ${shortDay(usage.from)} to ${shortDay(usage.to)}`;
+  const busiest = usage.days.find((d) => d.executions === max);
+  const summary = max && busiest ? `${range}: ${executions(usage.total)} in all, the most on ${shortDay(busiest.day)} (${max.toLocaleString('en-US')}).` : `${range}: none yet.`;
+  return { bars, max, summary };
+}

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { api, messageOf } from '../api/client';
-import type { BillingOverview, Plan } from '../api/integrations';
-import { day, formatLimit, usageBars } from '../lib/billing';
+import type { BillingOverview, Plan, UsagePerDay } from '../api/integrations';
+import { dailyChart, day, formatLimit, shortDay, usageBars } from '../lib/billing';
 import '../styles/integrations.css';
 
 const CHECKOUT_NOTICE: Record<string, string> = {
@@ -13,6 +13,7 @@ const CHECKOUT_NOTICE: Record<string, string> = {
 export default function BillingScreen() {
   const [overview, setOverview] = useState<BillingOverview | null>(null);
   const [plans, setPlans] = useState<Plan[]>([]);
+  const [perDay, setPerDay] = useState<UsagePerDay | null>(null);
   const [interval, setInterval] = useState<'monthly' | 'annual'>('monthly');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -27,6 +28,8 @@ export default function BillingScreen() {
       },
       (err) => setError(messageOf(err)),
     );
+    // The current period's days (the endpoint's default); without billing it answers 404 and there is no chart.
+    api<UsagePerDay>('GET', '/api/billing/usage').then(setPerDay, () => setPerDay(null));
   }, []);
 
   // Stripe's pages take over the tab; they send the browser back to /billing.
@@ -104,6 +107,7 @@ export default function BillingScreen() {
           </div>
         ))}
       </div>
+      {perDay && <DailyUsage usage={perDay} />}
       {overview.heldExecutions > 0 && <p className="error">{overview.heldExecutions} execution(s) are held until the monthly limit allows: upgrade and they start at once.</p>}
       {overview.overLimits.map((o) => (
         <p key={o.limit} className="error">
@@ -139,5 +143,35 @@ export default function BillingScreen() {
         ))}
       </div>
     </main>
+  );
+}
+
+const CHART_HEIGHT = 100;
+const BAR_WIDTH = 10;
+
+/** Executions per day of the period as bars (plain SVG); the caption (the image's name for screen readers) sums it up, each bar's title says its day. */
+function DailyUsage({ usage }: { usage: UsagePerDay }) {
+  const chart = dailyChart(usage);
+  const captionId = useId();
+  return (
+    <figure className="usage-chart" data-testid="usage-chart">
+      <svg role="img" aria-labelledby={captionId} viewBox={`0 0 ${chart.bars.length * BAR_WIDTH} ${CHART_HEIGHT}`} preserveAspectRatio="none">
+        {chart.bars.map((bar, i) => {
+          // A day with any executions shows at least a sliver, so one run is visible beside a busy day.
+          const height = bar.executions ? Math.max(2, bar.height * CHART_HEIGHT) : 0;
+          return (
+            <rect key={bar.day} data-day={bar.day} data-executions={bar.executions} x={i * BAR_WIDTH + 1} width={BAR_WIDTH - 2} y={CHART_HEIGHT - height} height={height}>
+              <title>{bar.label}</title>
+            </rect>
+          );
+        })}
+      </svg>
+      <div className="axis" aria-hidden="true">
+        <span>{shortDay(usage.from)}</span>
+        <span>most in a day: {chart.max.toLocaleString('en-US')}</span>
+        <span>{shortDay(usage.to)}</span>
+      </div>
+      <figcaption id={captionId}>{chart.summary}</figcaption>
+    </figure>
   );
 }

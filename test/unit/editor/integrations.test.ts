@@ -4,11 +4,11 @@ import contactAddTags from '../../../nodes/ghl/contactAddTags/handler.js';
 import { gohighlevel } from '../../../schemas/integrations/gohighlevel.js';
 import { webhookSecret } from '../../../schemas/integrations/webhook-secret.js';
 import { googleAnalytics } from '../../../schemas/integrations/google-analytics.js';
-import type { BillingOverview } from '../../../editor/src/api/integrations.js';
+import type { BillingOverview, UsagePerDay } from '../../../editor/src/api/integrations.js';
 import { uiSchemaFor } from '../../../editor/src/lib/form-schema.js';
 import { parseSchemaText, secretFields, standingOf, templatesByCategory, templateUiSchema, when } from '../../../editor/src/lib/integrations.js';
 import { choicesFor, emptyReason, loaderParams, objectToRows, optionHintOf, rowsToObject, withCurrent } from '../../../editor/src/lib/option-hints.js';
-import { upgradeOf, usageBars } from '../../../editor/src/lib/billing.js';
+import { dailyChart, shortDay, upgradeOf, usageBars } from '../../../editor/src/lib/billing.js';
 
 const pipelines = [
   { value: 'p1', label: 'Sales', stages: [{ value: 's1', label: 'New' }, { value: 's2', label: 'Won' }] },
@@ -103,5 +103,34 @@ describe('editor: integrations, option dropdowns, billing', () => {
     ]);
     expect(upgradeOf([{ path: '', message: 'limit activeFlows reached', upgradeTo: 'professional' } as never])).to.equal('professional');
     expect(upgradeOf([])).to.equal(null);
+  });
+
+  it('charts executions per day: the busiest day fills the height, every bar and the whole chart say what they show', () => {
+    const usage: UsagePerDay = {
+      from: '2026-03-01',
+      to: '2026-03-04',
+      total: 1_215,
+      days: [
+        { day: '2026-03-01', executions: 0 },
+        { day: '2026-03-02', executions: 1 },
+        { day: '2026-03-03', executions: 1_200 },
+        { day: '2026-03-04', executions: 14 },
+      ],
+    };
+    const chart = dailyChart(usage);
+    expect(chart.max).to.equal(1_200);
+    expect(chart.bars.map((b) => [b.day, b.height])).to.deep.equal([
+      ['2026-03-01', 0],
+      ['2026-03-02', 1 / 1_200],
+      ['2026-03-03', 1],
+      ['2026-03-04', 14 / 1_200],
+    ]);
+    expect(chart.bars.map((b) => b.label)).to.deep.equal(['Mar 1: 0 executions', 'Mar 2: 1 execution', 'Mar 3: 1,200 executions', 'Mar 4: 14 executions']);
+    expect(chart.summary).to.equal('Executions per day from Mar 1 to Mar 4: 1,215 executions in all, the most on Mar 3 (1,200).');
+    const quiet = dailyChart({ from: '2026-03-01', to: '2026-03-02', total: 0, days: [{ day: '2026-03-01', executions: 0 }, { day: '2026-03-02', executions: 0 }] });
+    expect(quiet.bars.every((b) => b.height === 0)).to.equal(true);
+    expect(quiet.summary).to.equal('Executions per day from Mar 1 to Mar 2: none yet.');
+    // The server counts in UTC days: a day is never shown as the one before, whatever the browser's zone.
+    expect(shortDay('2026-12-31')).to.equal('Dec 31');
   });
 });
