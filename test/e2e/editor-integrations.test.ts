@@ -230,9 +230,12 @@ describe('The editor’s integrations, option dropdowns and billing in Chromium'
   });
 
   it('shows the plan, usage against limits, executions per day, and upgrades through Stripe Checkout', async () => {
-    // One manual run today, so today's bar in the chart has something to show.
-    const flow = (await api('POST', `/api/subaccounts/${sid}/flows`, { name: 'Counted run', graph: { nodes: [{ id: 'go', type: 'trigger.manual' }], edges: [] } })).body;
-    expect((await api('POST', `/api/subaccounts/${sid}/flows/${flow.id}/run`, { input: {} })).status).to.equal(202);
+    // One webhook delivery today, so today's bar in the chart has something to show (the flow is switched off
+    // again: the next story counts the active flows).
+    const flow = (await api('POST', `/api/subaccounts/${sid}/flows`, { name: 'Counted delivery', graph: { nodes: [{ id: 'hook', type: 'trigger.webhook' }], edges: [] } })).body;
+    expect((await api('POST', `/api/subaccounts/${sid}/flows/${flow.id}/activate`)).status).to.equal(200);
+    expect((await server.request('POST', new URL(flow.triggers[0].url).pathname, { body: { order: 1 } })).status).to.equal(202);
+    expect((await api('POST', `/api/subaccounts/${sid}/flows/${flow.id}/deactivate`)).status).to.equal(200);
     const today = new Date().toISOString().slice(0, 10);
     const counted = (await api('GET', '/api/billing/usage')).body.days.find((d: { day: string }) => d.day === today).executions as number;
     expect(counted).to.be.at.least(1);
