@@ -7,6 +7,7 @@ import { edgeKey, newNodeId } from '../lib/ids';
 import { addAfterPort, insertOnEdge } from '../lib/insert';
 import { canvasNoteId, MAX_NOTES, moveNote, noteIdOf, removeNotes } from '../lib/notes';
 import { CanvasActionsContext, type CanvasActions, type InsertTarget } from './canvas-actions';
+import { createEdgeHover } from '../lib/edge-hover';
 import './canvas-extras.css';
 import { useEditor, useEditorStore } from './context';
 import { FlowNodeCard, type CanvasNode } from './FlowNodeCard';
@@ -222,7 +223,9 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
     [picker, store, flow],
   );
 
-  const actions = useMemo<CanvasActions>(() => ({ editable, openPicker: (target, at) => setPicker({ target, at }) }), [editable]);
+  const edgeHover = useMemo(() => createEdgeHover(), []);
+  const edgePointer = useMemo(() => ({ enter: (_: unknown, e: Edge) => edgeHover.enter(e.id), leave: (_: unknown, e: Edge) => edgeHover.leave(e.id) }), [edgeHover]);
+  const actions = useMemo<CanvasActions>(() => ({ editable, openPicker: (target, at) => setPicker({ target, at }), edgeHover }), [editable, edgeHover]);
 
   const addNoteInView = () => {
     if (!addStickyNote(store, viewCentre(flow))) onNotice(`A flow keeps at most ${MAX_NOTES} notes.`);
@@ -257,6 +260,8 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
           onDelete={onDelete}
+          onEdgeMouseEnter={edgePointer.enter}
+          onEdgeMouseLeave={edgePointer.leave}
           nodesDraggable={editable}
           nodesConnectable={editable}
           deleteKeyCode={editable ? ['Delete', 'Backspace'] : null}

@@ -3,6 +3,7 @@ import type { FlowGraph } from '../../../editor/src/api/types.js';
 import { change, emptyHistory, undo } from '../../../editor/src/lib/history.js';
 import { addAfterPort, downstream, firstOutput, insertOnEdge, STEP_X } from '../../../editor/src/lib/insert.js';
 import { pickerChoices, stepChoice } from '../../../editor/src/lib/palette.js';
+import { createEdgeHover } from '../../../editor/src/lib/edge-hover.js';
 import { catalog, graph, types } from './fixtures.js';
 
 const setNode = (id: string) => ({ id, type: 'logic.set', config: { value: {} } });
@@ -92,5 +93,25 @@ describe('editor: the node picker a "+" opens', () => {
     expect(stepChoice(0, 'End', 3)).to.equal(2);
     expect(stepChoice(5, 'a', 3)).to.equal(2, 'a shorter list keeps the highlight inside it');
     expect(stepChoice(0, 'ArrowDown', 0)).to.equal(0);
+  });
+});
+
+describe('editor: the edge pointed at', () => {
+  it('shows one edge’s "+" at a time, and hides it a moment after the pointer leaves unless it comes back', async () => {
+    const hover = createEdgeHover(20);
+    let changes = 0;
+    hover.subscribe(() => changes++);
+    hover.enter('a');
+    hover.enter('b');
+    expect(hover.get()).to.equal('b');
+    hover.leave('b');
+    expect(hover.get()).to.equal('b', 'still shown while the pointer travels to the "+"');
+    hover.enter('b');
+    await new Promise((r) => setTimeout(r, 40));
+    expect(hover.get()).to.equal('b');
+    hover.leave('b');
+    await new Promise((r) => setTimeout(r, 40));
+    expect(hover.get()).to.equal(null);
+    expect(changes).to.equal(3);
   });
 });
