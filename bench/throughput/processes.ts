@@ -58,7 +58,8 @@ export function spawnTs(name: string, args: string[], env: Record<string, string
 export function spawnNode(name: string, args: string[], env: Record<string, string>, logFile: string, cwd = ROOT): Child {
   const child = spawn(process.execPath, args, {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    // BENCH_NODE_OPTIONS reaches every process the benchmark starts, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

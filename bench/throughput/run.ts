@@ -10,6 +10,7 @@
  *   BENCH_WARMUP       warm-up requests before the load, not measured (default 500)
  *   BENCH_NODE_RED     1 also measures Node-RED 5, installed on demand into a temporary folder (default 0)
  *   BENCH_OUTPUT       markdown file whose results section is rewritten (default docs/benchmarks.md; "-" = none)
+ *   BENCH_NODE_OPTIONS NODE_OPTIONS for every Switchboard process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
  */
 import { join, resolve } from 'node:path';
 import { createActiveFlow, createWorkspace, verifyExecution, warmUp, type BenchFlow, type WarmUp, type Workspace } from './api.js';

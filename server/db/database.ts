@@ -37,26 +37,50 @@ const direct = new WeakMap<Sequelize, { serial: ReturnType<typeof serialQueue>; 
 const exec = (db: SqliteConnection, sql: string) => new Promise<void>((resolve, reject) => db.run(sql, (err) => (err ? reject(err) : resolve())));
 
 /**
- * Runs `work` in a transaction for raw statements (server/db/raw.ts), the engine's hot path. On SQLite
- * it is BEGIN IMMEDIATE … COMMIT on the shared connection, in its queue, without Sequelize's
- * Transaction machinery (a stack trace and two more round trips through its query path per commit);
- * `work` must use only the raw helpers, which read `transaction.connection`.
+ * Runs `work` in a transaction for raw statements (server/db/raw.ts), the engine's hot path, without
+ * Sequelize's Transaction machinery (a stack trace and its query path for BEGIN and COMMIT): on SQLite it
+ * is BEGIN IMMEDIATE … COMMIT on the shared connection, in its queue; on PostgreSQL, BEGIN … COMMIT on a
+ * connection of Sequelize's pool. `work` must use only the raw helpers, which read `transaction.connection`.
  */
 export function transact(sequelize: Sequelize, work: (transaction: Transaction) => Promise<void>): Promise<void> {
   const sqlite = direct.get(sequelize);
-  if (!sqlite) return sequelize.transaction((transaction) => work(transaction));
-  return sqlite.serial(async () => {
-    const connection = await sqlite.connection();
-    await exec(connection, 'BEGIN IMMEDIATE');
+  if (sqlite) {
+    return sqlite.serial(async () => {
+      const connection = await sqlite.connection();
+      await exec(connection, 'BEGIN IMMEDIATE');
+      try {
+        await work({ connection } as unknown as Transaction);
+      } catch (err) {
+        await exec(connection, 'ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+      await exec(connection, 'COMMIT');
+    });
+  }
+  if (sequelize.getDialect() === 'postgres') return pgTransact(sequelize, work);
+  return sequelize.transaction((transaction) => work(transaction));
+}
+
+type PgConnection = { query(sql: string): Promise<unknown> };
+type PgPool = { getConnection(): Promise<PgConnection>; releaseConnection(connection: PgConnection): Promise<void> | void };
+
+async function pgTransact(sequelize: Sequelize, work: (transaction: Transaction) => Promise<void>): Promise<void> {
+  const manager = (sequelize as unknown as { connectionManager: PgPool }).connectionManager;
+  const connection = await manager.getConnection();
+  try {
+    await connection.query('BEGIN');
     try {
       await work({ connection } as unknown as Transaction);
     } catch (err) {
-      await exec(connection, 'ROLLBACK').catch(() => undefined);
+      await connection.query('ROLLBACK').catch(() => undefined);
       throw err;
     }
-    await exec(connection, 'COMMIT');
-  });
+    await connection.query('COMMIT');
+  } finally {
+    await manager.releaseConnection(connection);
+  }
 }
+
 type ConnectionManager = {
   getConnection(options?: { uuid?: string }): Promise<SqliteConnection>;
   releaseConnection(connection: SqliteConnection): void;
