@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { api } from '../api/client';
 import { subscribeFlow } from '../api/socket';
 import type { Execution, ExecutionEvent } from '../api/types';
-import { frameBatcher } from '../lib/frame-batch';
+import { every, frameBatcher } from '../lib/frame-batch';
 import { applyEvents, withDetail } from '../lib/overlay';
 import type { EditorStore } from './store';
 
@@ -14,17 +14,27 @@ export interface LiveHandlers {
 
 /** How long a finished execution stays shown before its detail (logs, ports, input) is fetched. */
 const DETAIL_DELAY_MS = 300;
+const STATUS_MS = 250;
 
 /**
  * Follows every execution of the flow over Socket.io. Events are folded into the run overlay once per
- * animation frame, however fast they come; a finished execution still shown on the canvas then gets its
- * detail, for what events do not carry (logs, attempts, the input, the ports that fired).
+ * animation frame, however fast they come, and reported to the handlers at most four times a second; a
+ * finished execution still shown on the canvas then gets its detail, for what events do not carry (logs,
+ * attempts, the input, the ports that fired).
  */
 export function useLiveOverlay(store: EditorStore, base: string, flowId: string, handlers: LiveHandlers): void {
   const on = useRef(handlers);
   on.current = handlers;
   useEffect(() => {
-    const batch = frameBatcher<ExecutionEvent>((events) => store.getState().setOverlay((o) => applyEvents(o, events)));
+    const overlay = frameBatcher<ExecutionEvent>((events) => store.getState().setOverlay((o) => applyEvents(o, events)));
+    // What else an event changes (the opened execution, the list, the notice) re-renders the whole
+    // workbench: a few times a second is plenty, whatever the rate of events.
+    const status = frameBatcher<ExecutionEvent>((events) => {
+      const started = events.findLast((e) => e.type === 'execution.started');
+      const finished = events.findLast((e) => e.type === 'execution.finished');
+      if (started) on.current.started(started.executionId);
+      if (finished) on.current.finished(finished);
+    }, every(STATUS_MS));
     let detailTimer: ReturnType<typeof setTimeout> | undefined;
     const fetchDetail = (executionId: string) => {
       clearTimeout(detailTimer);
@@ -32,7 +42,7 @@ export function useLiveOverlay(store: EditorStore, base: string, flowId: string,
         if (store.getState().overlay?.executionId !== executionId) return;
         api<Execution>('GET', `${base}/executions/${executionId}`).then(
           (execution) => {
-            batch.flush();
+            overlay.flush();
             store.getState().setOverlay((o) => withDetail(o, execution));
           },
           () => undefined, // the live status stays as the events left it
@@ -42,18 +52,16 @@ export function useLiveOverlay(store: EditorStore, base: string, flowId: string,
     const hangUp = subscribeFlow(
       flowId,
       (event) => {
-        batch.push(event);
-        if (event.type === 'execution.started') on.current.started(event.executionId);
-        if (event.type === 'execution.finished') {
-          fetchDetail(event.executionId);
-          on.current.finished(event);
-        }
+        overlay.push(event);
+        if (event.type === 'execution.started' || event.type === 'execution.finished') status.push(event);
+        if (event.type === 'execution.finished') fetchDetail(event.executionId);
       },
       (message) => on.current.error(message),
     );
     return () => {
       hangUp();
-      batch.dispose();
+      overlay.dispose();
+      status.dispose();
       clearTimeout(detailTimer);
     };
   }, [store, base, flowId]);

@@ -26,6 +26,14 @@ export const nextFrame: Scheduler = (run) => {
   };
 };
 
+/** A timer: for batches that can wait longer than a frame. */
+export const every =
+  (ms: number): Scheduler =>
+  (run) => {
+    const timer = setTimeout(run, ms);
+    return () => clearTimeout(timer);
+  };
+
 export interface Batcher<T> {
   push(item: T): void;
   /** Hands over what is queued now (e.g. before reading the state it would change). */
