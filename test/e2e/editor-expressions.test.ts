@@ -122,9 +122,10 @@ describe('The editor in Chromium: expressions, data views and the timeline', fun
     await page.getByRole('toolbar', { name: 'Flow' }).getByRole('button', { name: 'Fit view', exact: true }).click(); // beside the open panel
     const value = panel().locator('textarea');
     await value.fill('{"to": "x"}');
-    await value.evaluate((el: HTMLTextAreaElement) => {
-      el.focus();
-      el.setSelectionRange(8, 9); // the x
+    await value.evaluate((el) => {
+      const area = el as unknown as { focus(): void; setSelectionRange(from: number, to: number): void };
+      area.focus();
+      area.setSelectionRange(8, 9); // the x
     });
     await page.keyboard.type('{{ $json.');
     const list = panel().getByRole('listbox', { name: 'Expression completions' });
