@@ -149,7 +149,7 @@ describe('The visual editor in Chromium', function () {
     await shot(page, 'canvas-run');
 
     await page.getByTestId('node-set').click();
-    await page.getByRole('tab', { name: /Output/ }).click();
+    await page.getByRole('tab', { name: /^Output \(/ }).click(); // the panel's tab, not the step data's
     const output = page.getByTestId('output-view');
     await output.getByText('"greeting": "Hello ana@example.com"').waitFor();
     await shot(page, 'node-output');
