@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { formatDuration, timelineOf } from '../lib/timeline';
+import { memo, useCallback, useEffect, useState } from 'react';
+import { formatDuration, timelineOf, type TimelineRow as Row } from '../lib/timeline';
 import { useEditor, useEditorStore } from './context';
 import '../styles/timeline.css';
 
@@ -23,6 +23,7 @@ export function Timeline() {
     const timer = setInterval(() => setNow(Date.now()), TICK_MS);
     return () => clearInterval(timer);
   }, [ticking]);
+  const select = useCallback((id: string) => store.getState().select([id]), [store]);
   if (!overlay) return null;
   const toggle = () => {
     localStorage.setItem(OPEN_KEY, open ? 'closed' : 'open');
@@ -41,24 +42,28 @@ export function Timeline() {
       </header>
       {open && (
         <ol className="timeline-rows">
-          {timeline.rows.map((row) => {
-            const name = nodes.get(row.nodeId)?.name || row.nodeId;
-            return (
-              <li key={row.nodeId} data-testid={`timeline-${row.nodeId}`} data-status={row.status}>
-                <button type="button" className="link timeline-name" title={`Open ${name}`} onClick={() => store.getState().select([row.nodeId])}>
-                  {name}
-                </button>
-                <span className="muted timeline-start">+{formatDuration(row.startMs)}</span>
-                <span className="timeline-track" aria-hidden>
-                  <span className={`timeline-bar bar-${row.status}${row.running ? ' running' : ''}`} style={{ left: `${row.left}%`, width: `${row.width}%` }} />
-                </span>
-                <span className={`timeline-status status-${row.status}`}>{row.status}</span>
-                <span className="muted timeline-duration">{formatDuration(row.durationMs)}</span>
-              </li>
-            );
-          })}
+          {timeline.rows.map((row) => (
+            <TimelineRow key={row.nodeId} {...row} name={nodes.get(row.nodeId)?.name || row.nodeId} onOpen={select} />
+          ))}
         </ol>
       )}
     </section>
   );
 }
+
+/** One step; its props are plain values, so a new overlay re-renders only the rows that changed. */
+const TimelineRow = memo(function TimelineRow({ nodeId, name, status, startMs, durationMs, running, left, width, onOpen }: Row & { name: string; onOpen(id: string): void }) {
+  return (
+    <li data-testid={`timeline-${nodeId}`} data-status={status}>
+      <button type="button" className="link timeline-name" title={`Open ${name}`} onClick={() => onOpen(nodeId)}>
+        {name}
+      </button>
+      <span className="muted timeline-start">+{formatDuration(startMs)}</span>
+      <span className="timeline-track" aria-hidden>
+        <span className={`timeline-bar bar-${status}${running ? ' running' : ''}`} style={{ left: `${left}%`, width: `${width}%` }} />
+      </span>
+      <span className={`timeline-status status-${status}`}>{status}</span>
+      <span className="muted timeline-duration">{formatDuration(durationMs)}</span>
+    </li>
+  );
+});
