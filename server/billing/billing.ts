@@ -13,6 +13,7 @@ import { BillingClock } from './clock.js';
 import { CountedLimits } from './counted-limits.js';
 import { BillingGate } from './gate.js';
 import { HeldExecutions } from './held.js';
+import { PlanRetention } from './retention.js';
 import type { BillingSettings } from './settings.js';
 import { createStripe } from './stripe-client.js';
 import { StripeEvents } from './stripe-events.js';
@@ -28,6 +29,8 @@ export interface Billing {
   meter: UsageMeter;
   held: HeldExecutions;
   gate: BillingGate;
+  /** Prunes each agency's finished executions past its plan's retention. */
+  retention: PlanRetention;
   limits: CountedLimits;
   rate: ApiRateLimiter;
   stripe: Stripe;
@@ -54,6 +57,13 @@ export function createBilling(config: Config, deps: { models: Models; runtime: R
   const gate = new BillingGate({ models, allowances, meter, held, clock });
   const stripe = createStripe(settings);
   const events = new StripeEvents({ models, accounts, settings });
+  const retention = new PlanRetention({
+    models,
+    clock,
+    graceDays: settings.graceDays,
+    serverMinutes: config.executionRetentionMinutes || config.executionRetentionDays * 1440,
+    logger,
+  });
   const changed = (agencyId: string) => {
     allowances.forget(agencyId);
     void held.release();
@@ -66,6 +76,7 @@ export function createBilling(config: Config, deps: { models: Models; runtime: R
     meter,
     held,
     gate,
+    retention,
     limits: new CountedLimits(models, allowances, clock),
     rate: new ApiRateLimiter(sequelize, deps.redis, allowances),
     stripe,
@@ -76,8 +87,10 @@ export function createBilling(config: Config, deps: { models: Models; runtime: R
     start() {
       meter.start();
       held.start();
+      retention.start();
     },
     async stop() {
+      await retention.stop();
       await held.stop();
       await meter.stop();
     },

@@ -11,6 +11,9 @@ import * as m0009 from './0009-ghl-events.js';
 import * as m0010 from './0010-execution-children.js';
 import * as m0011 from './0011-billing.js';
 import * as m0012 from './0012-flow-version-authors.js';
+import * as m0013 from './0013-execution-mode.js';
+import * as m0014 from './0014-plan-retention.js';
+import * as m0015 from './0015-flow-notes.js';
 
 type Step = (params: { context: QueryInterface }) => Promise<void>;
 
@@ -28,4 +31,7 @@ export const migrations: { name: string; up: Step; down: Step }[] = [
   { name: '0010-execution-children', ...m0010 },
   { name: '0011-billing', ...m0011 },
   { name: '0012-flow-version-authors', ...m0012 },
+  { name: '0013-execution-mode', ...m0013 },
+  { name: '0014-plan-retention', ...m0014 },
+  { name: '0015-flow-notes', ...m0015 },
 ];

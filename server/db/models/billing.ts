@@ -17,6 +17,11 @@ export interface BillingAccountRow extends Row<BillingAccountRow> {
   /** Stripe's epoch seconds of the event that set the subscription state (BIGINT: PostgreSQL answers a string). */
   stateAt: number | string | null;
   adminsManageBilling: CreationOptional<boolean>;
+  /** The retention last applied to the agency's executions, minutes (migration 0014; null until the first pass). */
+  retentionMinutes: CreationOptional<number | null>;
+  /** After a plan drop: executions created before `retentionFloorBefore` are kept at least this long, minutes. */
+  retentionFloorMinutes: CreationOptional<number | null>;
+  retentionFloorBefore: CreationOptional<Date | null>;
   createdAt: CreationOptional<Date>;
   updatedAt: CreationOptional<Date>;
 }
@@ -45,6 +50,7 @@ export function defineBillingModels(sequelize: Sequelize) {
       agencyId: { type: UUID, primaryKey: true },
       plan: STRING, interval: STRING, status: STRING, stripeCustomerId: STRING, stripeSubscriptionId: STRING,
       periodStart: DATE, periodEnd: DATE, trialEndsAt: DATE, pastDueSince: DATE, stateAt: BIGINT, adminsManageBilling: BOOLEAN,
+      retentionMinutes: INTEGER, retentionFloorMinutes: INTEGER, retentionFloorBefore: DATE,
       createdAt: DATE, updatedAt: DATE,
     },
     { tableName: 'billing_accounts' },
