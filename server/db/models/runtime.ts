@@ -8,6 +8,7 @@ import {
 } from 'sequelize';
 import { idColumn } from '../columns.js';
 import type { FlowGraph } from '../../../schemas/flow.js';
+import type { StickyNote } from '../../../schemas/flow-notes.js';
 
 type Row<T extends Model> = Model<InferAttributes<T>, InferCreationAttributes<T>>;
 type Stamps = { createdAt: CreationOptional<Date>; updatedAt: CreationOptional<Date> };
@@ -32,7 +33,16 @@ export interface FlowRow extends Row<FlowRow>, Stamps {
   active: CreationOptional<boolean>;
   version: number;
   errorFlowId: string | null;
+  /** Outputs pinned per node id for test runs (CONTRACT §5); null when nothing is pinned. */
+  pinData: CreationOptional<PinData | null>;
 }
+
+/** Node id → the value that node emits on test runs instead of running. */
+export type PinData = Record<string, unknown>;
+
+/** `test` executions come from the editor's debugging (pins apply, plan limits do not); everything else is `production`. */
+export const EXECUTION_MODES = ['production', 'test'] as const;
+export type ExecutionMode = (typeof EXECUTION_MODES)[number];
 
 export interface FlowVersionRow extends Row<FlowVersionRow>, Stamps {
   id: CreationOptional<string>;
@@ -42,6 +52,8 @@ export interface FlowVersionRow extends Row<FlowVersionRow>, Stamps {
   /** Who saved it (null before migration 0012, and for seeded versions). */
   createdById: CreationOptional<string | null>;
   createdByEmail: CreationOptional<string | null>;
+  /** Sticky notes saved with this version (null before migration 0015 and when there are none). */
+  notes: CreationOptional<StickyNote[] | null>;
 }
 
 export interface TriggerRow extends Row<TriggerRow>, Stamps {
@@ -74,6 +86,9 @@ export interface ExecutionRow extends Row<ExecutionRow>, Stamps {
   resumeAt: CreationOptional<Date | null>;
   startedAt: CreationOptional<Date | null>;
   finishedAt: CreationOptional<Date | null>;
+  mode: CreationOptional<ExecutionMode>;
+  /** The pins a test execution runs with (copied from the flow when it started); null otherwise. */
+  pinData: CreationOptional<PinData | null>;
 }
 
 /** What the engine needs of an execution: a stored row, or the values it was just created with. */
@@ -83,6 +98,9 @@ export type ExecutionData = Pick<ExecutionRow, 'id' | 'flowId' | 'subaccountId' 
   leaseExpiresAt?: Date | null;
   /** Times the process running it died under it, counted when another run takes it over. */
   interruptions?: number;
+  /** Absent means production. */
+  mode?: ExecutionMode;
+  pinData?: PinData | null;
 };
 
 export interface StepRow extends Row<StepRow>, Stamps {
@@ -149,13 +167,13 @@ export function defineRuntimeModels(sequelize: Sequelize) {
     'Flow',
     {
       id: idColumn(), agencyId: UUID, subaccountId: UUID, name: STRING, description: TEXT, active: BOOLEAN,
-      version: INTEGER, errorFlowId: UUID, ...stamps,
+      version: INTEGER, errorFlowId: UUID, pinData: JSONB, ...stamps,
     },
     { tableName: 'flows' },
   );
   const FlowVersion = sequelize.define<FlowVersionRow>(
     'FlowVersion',
-    { id: idColumn(), flowId: UUID, version: INTEGER, graph: JSONB, createdById: UUID, createdByEmail: STRING, ...stamps },
+    { id: idColumn(), flowId: UUID, version: INTEGER, graph: JSONB, createdById: UUID, createdByEmail: STRING, notes: JSONB, ...stamps },
     { tableName: 'flow_versions' },
   );
   const Trigger = sequelize.define<TriggerRow>(
@@ -171,7 +189,7 @@ export function defineRuntimeModels(sequelize: Sequelize) {
     {
       id: idColumn(), flowId: UUID, subaccountId: UUID, flowVersion: INTEGER, status: STRING, trigger: JSONB, input: JSONB,
       error: JSONB, retryOf: UUID, parentExecutionId: UUID, leaseOwner: STRING, leaseExpiresAt: DATE, resumeAt: DATE,
-      startedAt: DATE, finishedAt: DATE, ...stamps,
+      startedAt: DATE, finishedAt: DATE, mode: STRING, pinData: JSONB, ...stamps,
     },
     { tableName: 'executions' },
   );
