@@ -80,6 +80,7 @@ describe('The editor in Chromium: expressions, data views and the timeline', fun
     flowId = (await createFlow(ws, leadRouter, 'Lead router')).id;
     browser = await launchChromium();
     context = await browser.newContext({ viewport: DESKTOP });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     await context.addInitScript((token) => localStorage.setItem('switchboard.token', token), owner.token);
     errors = [];
     page = await openPage(context, errors);
@@ -167,6 +168,11 @@ describe('The editor in Chromium: expressions, data views and the timeline', fun
     const input = panel().locator('details', { hasText: 'Input data' });
     const plan = input.locator('[data-expression="{{ $json.body.plan }}"]');
     await plan.waitFor();
+    // From the keyboard: a focused field copies its expression.
+    await plan.focus();
+    await page.keyboard.press('Enter');
+    await input.getByRole('status').filter({ hasText: 'Copied {{ $json.body.plan }}' }).waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).to.equal('{{ $json.body.plan }}');
     const rule = panel().getByLabel('Rule 1 value');
     await rule.fill('');
     await dragInto(page, plan, rule);

@@ -1,4 +1,4 @@
-import { useState, type DragEvent } from 'react';
+import { useState, type DragEvent, type KeyboardEvent } from 'react';
 import { cellText, defaultView, schemaOf, tableOf, type DataView as View, type SchemaField } from '../lib/data-views';
 import { fieldExpression } from '../lib/expression';
 import { EXPRESSION_DRAG_TYPE } from './form/expression-assist';
@@ -15,17 +15,25 @@ const VIEWS: Array<{ view: View; label: string }> = [
   { view: 'schema', label: 'Schema' },
 ];
 
-function dragProps(path: Array<string | number>, source: DragSource | undefined) {
+/** A field that drags into text fields as its expression, and copies it from the keyboard (Enter). */
+function dragProps(path: Array<string | number>, source: DragSource | undefined, onCopy?: (expression: string) => void) {
   if (!source) return {};
   const expression = fieldExpression(path, source);
+  const copy = () => void navigator.clipboard?.writeText(expression).then(() => onCopy?.(expression), () => undefined);
   return {
     draggable: true,
-    title: `Drag into a text field: ${expression}`,
+    tabIndex: 0,
+    title: `Drag into a text field, or press Enter to copy: ${expression}`,
     'data-expression': expression,
     onDragStart: (e: DragEvent) => {
       e.dataTransfer.setData(EXPRESSION_DRAG_TYPE, expression);
       e.dataTransfer.setData('text/plain', expression);
       e.dataTransfer.effectAllowed = 'copy';
+    },
+    onKeyDown: (e: KeyboardEvent) => {
+      if (e.key !== 'Enter') return;
+      e.preventDefault();
+      copy();
     },
   };
 }
@@ -86,25 +94,30 @@ function TableView({ value, label, drag }: { value: unknown; label: string; drag
 }
 
 function SchemaView({ value, label, drag }: { value: unknown; label: string; drag?: DragSource }) {
+  const [copied, setCopied] = useState<string | null>(null);
   const fields = schemaOf(value);
   if (!fields.length) return <p className="muted">No fields: the value is {value === undefined ? 'empty' : `a single ${value === null ? 'null' : typeof value}`}.</p>;
   return (
     <>
-      {drag && <p className="muted drop-hint">Drag a field into any text field to use it.</p>}
-      <SchemaList fields={fields} label={`${label} schema`} drag={drag} />
+      {drag && (
+        <p className="muted drop-hint" role="status">
+          {copied ? `Copied ${copied}` : 'Drag a field into any text field to use it (or focus it and press Enter to copy it).'}
+        </p>
+      )}
+      <SchemaList fields={fields} label={`${label} schema`} drag={drag} onCopy={setCopied} />
     </>
   );
 }
 
-function SchemaList({ fields, label, drag }: { fields: SchemaField[]; label?: string; drag?: DragSource }) {
+function SchemaList({ fields, label, drag, onCopy }: { fields: SchemaField[]; label?: string; drag?: DragSource; onCopy(expression: string): void }) {
   return (
     <ul className="schema" aria-label={label}>
       {fields.map((f) => (
         <li key={f.name}>
-          <span className="schema-field" data-testid="schema-field" {...dragProps(f.path, drag)}>
+          <span className="schema-field" data-testid="schema-field" {...dragProps(f.path, drag, onCopy)}>
             <code>{f.name}</code> <span className="muted">{f.type}</span>
           </span>
-          {f.children.length > 0 && <SchemaList fields={f.children} drag={drag} />}
+          {f.children.length > 0 && <SchemaList fields={f.children} drag={drag} onCopy={onCopy} />}
         </li>
       ))}
     </ul>
