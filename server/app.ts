@@ -16,6 +16,8 @@ import { userRoutes } from './api/users.js';
 import { approvalRoutes } from './api/approvals.js';
 import { executionRoutes } from './api/executions.js';
 import { flowRoutes } from './api/flows.js';
+import { flowDebuggingRoutes } from './api/flow-debugging.js';
+import { TestListening } from './runtime/listening.js';
 import { nodeRoutes } from './api/nodes.js';
 import { nodeRegistry, type NodeRegistry } from '../nodes/registry.js';
 import { attachRealtime } from './realtime/socket.js';
@@ -112,13 +114,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   webhooks.set('etag', false);
   webhooks.set('trust proxy', 'loopback');
   webhooks.disable('x-powered-by');
-  const ghlEvents = new GhlEventProcessor({ models, runtime, registry, logger, encryptionKey: config.encryptionKey, apiUrl: config.ghl.apiUrl, allowPrivateNetwork: config.allowPrivateNetwork });
+  const listening = new TestListening(bus);
+  const ghlEvents = new GhlEventProcessor({ models, runtime, registry, listening, logger, encryptionKey: config.encryptionKey, apiUrl: config.ghl.apiUrl, allowPrivateNetwork: config.allowPrivateNetwork });
   const ghlKeys = { ed25519: config.ghl.webhookPublicKey, rsa: config.ghl.webhookRsaPublicKey };
   // Before `/webhooks/:token`, which would take `gohighlevel` for a token.
   const ghlWebhooks = ghlWebhookRoutes({ models, keys: ghlKeys, logger, stored: () => ghlEvents.kick(), gate: billing?.gate });
   // `/webhooks/stripe` too comes before `/webhooks/:token`; without billing it is an unknown webhook (404).
   const stripeWebhooks = billing ? [billing.webhookRoutes()] : [];
-  webhooks.use(webhookLogging(logger), metrics.middleware, requireDecodablePath, noSniff, ghlWebhooks, ...stripeWebhooks, webhookRoutes(inbox, runtime));
+  webhooks.use(webhookLogging(logger), metrics.middleware, requireDecodablePath, noSniff, ghlWebhooks, ...stripeWebhooks, webhookRoutes(inbox, runtime, listening));
   webhooks.use((req, _res, next) => next(new HttpError(404, 'route_not_found', `There is no ${req.method} ${req.path}.`)));
   app.use((req, res, next) => (WEBHOOK_PATH.test(req.path) ? webhooks(req, res, next) : next()));
   app.use(httpLogging(logger));
@@ -148,6 +151,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   auditRoutes(api, models);
   ghlOAuthRoutes(api, { models, encryptionKey: config.encryptionKey, publicUrl: config.publicUrl, allowPrivateNetwork: config.allowPrivateNetwork, ghl: config.ghl, onChanged: () => inbox.forget() });
   flowRoutes(api, { models, registry, runtime, publicUrl: config.publicUrl, encryptionKey: config.encryptionKey, templates, audit, onFlowChanged: () => inbox.forget(), limits: billing?.limits });
+  flowDebuggingRoutes(api, { models, registry, runtime, listening });
   executionRoutes(api, models, runtime);
   approvalRoutes(api, models, runtime);
   billingRoutes(api, { models, billing, audit });
@@ -191,6 +195,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }),
     async close() {
       io.disconnectSockets(true);
+      listening.close();
       await stopListening(server);
       await ghlEvents.stop();
       await billing?.stop();

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { Op } from 'sequelize';
 import { takesIntegration } from '../../nodes/contract.js';
 import type { NodeRegistry } from '../../nodes/registry.js';
-import { flowDocumentSchema, flowUpdateSchema, runFlowSchema, type FlowDocument, type FlowGraph, type FlowUpdate } from '../../schemas/flow.js';
+import { flowDocumentSchema, flowUpdateSchema, type FlowDocument, type FlowGraph, type FlowUpdate } from '../../schemas/flow.js';
 import type { Models } from '../db/models/index.js';
 import type { FlowRow, TriggerRow } from '../db/models/runtime.js';
 import { backlogFull, badRequest, HttpError, notFound, type ErrorDetail } from '../lib/errors.js';
@@ -15,10 +15,14 @@ import { assertValidGraph, normaliseGraph, syncTriggers } from '../runtime/flows
 import { nextRuns } from '../../nodes/triggers/schedule/handler.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { presentExecutionWithUsage } from './token-usage.js';
+import { assertValidNotes, notesDiffer, storedNotes } from './flow-notes.js';
+import { flowTemplateRoutes } from './flow-templates.js';
 import { iso } from './present.js';
 import { paginate, pageParams, pagingQuery } from './pagination.js';
 import type { ApiRoutes } from './routes.js';
 import type { CountedLimits } from '../billing/counted-limits.js';
+import { runFlowBodySchema, withPinData, type RunFlowBody } from '../../schemas/debugging.js';
+import { checkedPins, samePins, savedPins } from './flow-pins.js';
 
 export interface FlowDeps {
   models: Models;
@@ -76,6 +80,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
       models.Trigger.findAll({ where: { flowId: { [Op.in]: flows.map((f) => f.id) } }, order: [['nodeId', 'ASC']] }),
     ]);
     const graphs = new Map(versions.map((v) => [v.flowId, v.graph]));
+    const notes = new Map(versions.map((v) => [v.flowId, v.notes ?? []]));
     const triggersOf = new Map<string, TriggerRow[]>();
     for (const t of triggers) {
       const list = triggersOf.get(t.flowId);
@@ -93,6 +98,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
         active: flow.active,
         errorFlowId: flow.errorFlowId,
         graph: graph ? shown(graph) : null,
+        notes: notes.get(flow.id) ?? [],
         triggers: (triggersOf.get(flow.id) ?? []).map(presentTrigger),
         createdAt: iso(flow.createdAt),
         updatedAt: iso(flow.updatedAt),
@@ -100,7 +106,8 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
     });
   }
 
-  const present = async (flow: FlowRow) => (await presentAll([flow]))[0];
+  /** One flow also shows its pinned data (left out of lists: pins can be large). */
+  const present = async (flow: FlowRow) => ({ ...(await presentAll([flow]))[0], pinData: flow.pinData ?? {} });
 
   /** Who saves a version: the user, or the creator of the API key that saved it. */
   async function authorOf(req: Request): Promise<{ createdById: string; createdByEmail: string | null }> {
@@ -151,8 +158,10 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
   async function createFlow(req: Request, doc: FlowDocument) {
     const clear = normaliseGraph(doc.graph);
     assertValidGraph(clear, registry);
+    assertValidNotes(doc.notes);
     await assertIntegrations(req, clear);
     await assertErrorFlow(req, doc.errorFlowId);
+    const pinData = checkedPins((doc as { pinData?: unknown }).pinData, clear);
     // An exported flow carries its secrets masked: they must be entered again (400 naming each field).
     const graph = sealGraph(clear, registry, encryptionKey);
     const author = await authorOf(req);
@@ -166,10 +175,11 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
           version: 1,
           active: false,
           errorFlowId: doc.errorFlowId ?? null,
+          pinData,
         },
         { transaction },
       );
-      await models.FlowVersion.create({ flowId: flow.id, version: 1, graph, ...author }, { transaction });
+      await models.FlowVersion.create({ flowId: flow.id, version: 1, graph, notes: storedNotes(doc.notes), ...author }, { transaction });
       await syncTriggers(models, flow, graph, registry, transaction);
       return flow;
     });
@@ -177,13 +187,16 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
     return present(flow);
   }
 
-  api.add({ method: 'post', path: base, summary: 'Create a flow', tag: 'flows', body: flowDocumentSchema, status: 201 }, (req) =>
+  const documentSchema = withPinData(flowDocumentSchema);
+  api.add({ method: 'post', path: base, summary: 'Create a flow', tag: 'flows', body: documentSchema, status: 201 }, (req) =>
     createFlow(req, req.body as FlowDocument),
   );
 
-  api.add({ method: 'post', path: `${base}/import`, summary: 'Import a flow document (as exported; its masked secrets must be entered again)', tag: 'flows', body: flowDocumentSchema, status: 201 }, (req) =>
+  api.add({ method: 'post', path: `${base}/import`, summary: 'Import a flow document (as exported; its masked secrets must be entered again)', tag: 'flows', body: documentSchema, status: 201 }, (req) =>
     createFlow(req, req.body as FlowDocument),
   );
+
+  flowTemplateRoutes(api, { models, audit }, createFlow);
 
   api.add({ method: 'get', path: base, summary: 'List flows', tag: 'flows', query: pagingQuery }, async (req) => {
     const page = await paginate(models.Flow, { subaccountId: req.subaccount!.id }, pageParams(req.query), (f) => f);
@@ -192,7 +205,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
 
   api.add({ method: 'get', path: `${base}/:fid`, summary: 'Get a flow with its current graph and triggers', tag: 'flows' }, async (req) => present(await findFlow(req)));
 
-  api.add({ method: 'put', path: `${base}/:fid`, summary: 'Update a flow; a changed graph becomes a new version; a secret sent back as "********" keeps its value', tag: 'flows', body: flowUpdateSchema }, async (req) => {
+  api.add({ method: 'put', path: `${base}/:fid`, summary: 'Update a flow; a changed graph becomes a new version; a secret sent back as "********" keeps its value', tag: 'flows', body: withPinData(flowUpdateSchema) }, async (req) => {
     const flow = await findFlow(req);
     const body = req.body as FlowUpdate;
     const graph = body.graph ? normaliseGraph(body.graph) : undefined;
@@ -200,8 +213,10 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
       assertValidGraph(graph, registry);
       await assertIntegrations(req, graph);
     }
+    assertValidNotes(body.notes);
     if (body.errorFlowId !== undefined) await assertErrorFlow(req, body.errorFlowId, flow.id);
     const before = { name: flow.name, description: flow.description, errorFlowId: flow.errorFlowId, version: flow.version };
+    const pinsBefore = flow.pinData;
     const author = await authorOf(req);
     await models.Flow.sequelize!.transaction(async (transaction) => {
       // Read again under a row lock: of two saves from the same base, the second sees the first's version.
@@ -211,23 +226,29 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
       const current = await models.FlowVersion.findOne({ where: { flowId: flow.id, version: flow.version }, transaction });
       // A secret sent back masked keeps the current version's value; an unchanged one keeps its seal.
       const sealed = graph && sealGraph(graph, registry, encryptionKey, current?.graph);
-      const changed = sealed && JSON.stringify(current?.graph) !== JSON.stringify(sealed);
+      const graphChanged = !!sealed && JSON.stringify(current?.graph) !== JSON.stringify(sealed);
+      // Notes are versioned with the graph: a save that only moves a note is a version too, and keeps the graph.
+      const notes = body.notes !== undefined ? storedNotes(body.notes) : (current?.notes ?? null);
+      const changed = graphChanged || notesDiffer(current?.notes, notes);
       const version = changed ? flow.version + 1 : flow.version;
-      if (changed) await models.FlowVersion.create({ flowId: flow.id, version, graph: sealed, ...author }, { transaction });
+      if (changed) await models.FlowVersion.create({ flowId: flow.id, version, graph: sealed ?? current!.graph, notes, ...author }, { transaction });
       await flow.update(
         {
           version,
           ...(body.name !== undefined ? { name: body.name } : {}),
           ...(body.description !== undefined ? { description: body.description } : {}),
           ...(body.errorFlowId !== undefined ? { errorFlowId: body.errorFlowId } : {}),
+          pinData: savedPins((body as { pinData?: unknown }).pinData, flow.pinData, graph, current?.graph),
         },
         { transaction },
       );
-      if (changed) await syncTriggers(models, flow, sealed, registry, transaction);
+      if (graphChanged && sealed) await syncTriggers(models, flow, sealed, registry, transaction);
     });
     deps.onFlowChanged?.();
     // A new version is a changed graph; the other fields count when their value changed.
-    const fields = changedFields(before, { name: flow.name, description: flow.description, errorFlowId: flow.errorFlowId, version: flow.version }).map((f) => (f === 'version' ? 'graph' : f)).sort();
+    const fields = changedFields(before, { name: flow.name, description: flow.description, errorFlowId: flow.errorFlowId, version: flow.version }).map((f) => (f === 'version' ? 'graph' : f));
+    if (!samePins(pinsBefore, flow.pinData)) fields.push('pinData');
+    fields.sort();
     if (fields.length) await audit.record(req.principal!, { action: 'flow.saved', target: flowTarget(flow), subaccountId: flow.subaccountId, fields });
     return present(flow);
   });
@@ -246,6 +267,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
       items: versions.map((v) => ({
         version: v.version,
         graph: shown(v.graph),
+        notes: v.notes ?? [],
         createdAt: iso(v.createdAt),
         createdBy: v.createdById || v.createdByEmail ? { id: v.createdById, email: v.createdByEmail } : null,
       })),
@@ -271,16 +293,16 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
   api.add({ method: 'get', path: `${base}/:fid/export`, summary: 'Export the flow document', tag: 'flows' }, async (req) => {
     const flow = await findFlow(req);
     const version = await models.FlowVersion.findOne({ where: { flowId: flow.id, version: flow.version } });
-    return { name: flow.name, ...(flow.description ? { description: flow.description } : {}), graph: shown(version!.graph) };
+    return { name: flow.name, ...(flow.description ? { description: flow.description } : {}), ...(flow.pinData ? { pinData: flow.pinData } : {}), graph: shown(version!.graph), ...(version!.notes?.length ? { notes: version!.notes } : {}) };
   });
 
   api.add(
     {
       method: 'post',
       path: `${base}/:fid/run`,
-      summary: 'Run the flow by hand (active or not); ?wait=true answers with the finished execution',
+      summary: 'Run the flow by hand (active or not); ?wait=true answers with the finished execution; "mode": "test" applies the pinned data',
       tag: 'flows',
-      body: runFlowSchema,
+      body: runFlowBodySchema,
       status: 202,
       query: { wait: { type: 'boolean', description: 'Wait up to 30 s for the execution to finish.' } },
     },
@@ -290,12 +312,9 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
       const compiled = await runtime.loadFlow(flow.id, flow.version);
       const triggerNodeId =
         compiled.triggers.find((id) => compiled.nodes.get(id)?.type === 'trigger.manual') ?? compiled.triggers[0];
-      const execution = await runtime.start({
-        flow,
-        triggerNodeId,
-        triggerType: 'manual',
-        input: (req.body as { input?: unknown }).input ?? {},
-      });
+      const body = req.body as RunFlowBody;
+      const mode = body.mode ?? 'production';
+      const execution = await runtime.start({ flow, triggerNodeId, triggerType: 'manual', input: body.input ?? {}, mode, pinData: mode === 'test' ? flow.pinData : null });
       if (req.query.wait !== 'true') return { executionId: execution.id };
       const finished = await runtime.waitFor(execution.id, 30_000);
       if (!finished) return { executionId: execution.id };

@@ -1,4 +1,5 @@
 import { childrenOf } from '../runtime/child-flows.js';
+import { isPinned } from '../runtime/pins.js';
 import type { Models } from '../db/models/index.js';
 import type { ApprovalRow, ExecutionRow, StepRow } from '../db/models/runtime.js';
 import { iso } from './present.js';
@@ -21,6 +22,7 @@ export function presentStep(step: StepRow) {
     ports: step.outputs && !truncated ? Object.keys(step.outputs) : truncated ? (truncated as { ports: string[] }).ports : [],
     ...(truncated ? { outputTruncated: truncated } : {}),
     error: step.error,
+    ...(step.status === 'succeeded' && isPinned(step) ? { pinned: true } : {}),
     logs: step.logs ?? [],
     startedAt: iso(step.startedAt),
     finishedAt: iso(step.finishedAt),
@@ -33,6 +35,7 @@ export function presentExecutionSummary(e: ExecutionRow) {
     flowId: e.flowId,
     flowVersion: e.flowVersion,
     status: e.status,
+    mode: e.mode ?? 'production',
     trigger: e.trigger,
     retryOf: e.retryOf,
     parentExecutionId: e.parentExecutionId ?? null,

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { WebhookResponse } from '../../nodes/contract.js';
 import type { ExecutionStatus, StepError, StepStatus } from '../db/models/runtime.js';
+import type { ListenMessage } from './listening.js';
 
 export type ExecutionEventType =
   | 'execution.started'
@@ -23,6 +24,8 @@ export interface ExecutionEvent {
   attempt?: number;
   output?: unknown;
   error?: StepError | null;
+  /** A test run's step that emitted its pinned output instead of running. */
+  pinned?: boolean;
   at: string;
 }
 
@@ -40,7 +43,7 @@ export interface AccessMessage {
 }
 
 /** Control messages between processes (cancel a running execution wherever it runs; access changes). */
-export type ControlMessage = { type: 'cancel'; executionId: string } | { type: 'respond'; executionId: string; response: WebhookResponse } | AccessMessage;
+export type ControlMessage = { type: 'cancel'; executionId: string } | { type: 'respond'; executionId: string; response: WebhookResponse } | AccessMessage | ListenMessage;
 
 /**
  * The in-process bus. In queue mode a Redis bridge feeds it what other processes publish, so listeners

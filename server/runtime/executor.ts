@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ChildOutcome, ResumeEvent } from '../../nodes/contract.js';
+import type { ChildOutcome, ResumeEvent, TenantCeilings } from '../../nodes/contract.js';
 import type { ExecutionData, ExecutionStatus, StepError } from '../db/models/runtime.js';
 import type { EventBus, ExecutionEvent, ExecutionEventType } from './events.js';
 import type { CompiledFlow } from './graph.js';
@@ -9,6 +9,7 @@ import type { IntegrationAccess } from '../integrations/access.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { CancelledError, runObservedStep, STOPPED_CODE, type StepObserver } from './step-runner.js';
 import type { ExecutionStore, StepState } from './store.js';
+import { isPinned, pinFor, pinnedStep } from './pins.js';
 
 const SETTLED = new Set(['succeeded', 'failed', 'skipped']);
 /**
@@ -34,6 +35,8 @@ export interface ExecutorDeps {
   /** Told every step's node type, status and duration (/metrics). */
   observeStep?: StepObserver;
   integrations?: IntegrationAccess;
+  /** The tenant's ceilings where lower than the server's (its plan, when billing is on); cached, so asking per step costs no query. */
+  ceilingsOf?(subaccountId: string): TenantCeilings | undefined | Promise<TenantCeilings | undefined>;
 }
 
 /**
@@ -122,6 +125,7 @@ export class Executor {
       attempt: step.attempt,
       ...(step.outputs ? { output: nodeValue(step) } : {}),
       ...(step.error ? { error: step.error } : {}),
+      ...(isPinned(step) ? { pinned: true } : {}),
     });
   }
 
@@ -240,6 +244,12 @@ export class Executor {
       this.skipLoopBody(flow, nodeId, record);
       return skipped;
     }
+    const pin = pinFor(execution, nodeId);
+    if (pin) {
+      const pinned = pinnedStep(node, definition, pin.value);
+      record(pinned);
+      return pinned;
+    }
     const input = isStart ? execution.input : joined;
     const trigger = steps.get(execution.trigger.nodeId);
     const triggerValue = isStart ? execution.input : trigger ? nodeValue(trigger) : undefined;
@@ -247,6 +257,7 @@ export class Executor {
     const previous = steps.get(nodeId);
     const resume = previous?.status === 'waiting' ? (this.resumeEvent(previous) ?? undefined) : undefined;
     if (!definition.pure) await flush();
+    const ceilings = this.deps.ceilingsOf?.(execution.subaccountId);
     const base = {
       execution: { id: execution.id, flowId: execution.flowId, subaccountId: execution.subaccountId },
       signal,
@@ -254,6 +265,7 @@ export class Executor {
       sandbox: this.deps.sandbox,
       observe: this.deps.observeStep,
       integrations: this.deps.integrations,
+      ceilings: ceilings instanceof Promise ? await ceilings : ceilings,
     };
     const step = await runObservedStep({
       ...base,

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { Op, type Model, type ModelStatic, type Transaction, type WhereOptions } from 'sequelize';
 import type { NodeRegistry } from '../../nodes/registry.js';
 import type { Models } from '../db/models/index.js';
-import { FINAL_STATUSES, type ExecutionData, type ExecutionRow, type ExecutionStatus, type FlowRow, type StepError } from '../db/models/runtime.js';
+import { FINAL_STATUSES, type ExecutionData, type ExecutionMode, type ExecutionRow, type ExecutionStatus, type FlowRow, type PinData, type StepError } from '../db/models/runtime.js';
 import { newId } from '../db/columns.js';
 import type { Dispatcher } from './dispatch.js';
 import type { EventBus } from './events.js';
@@ -17,6 +17,7 @@ import { revealGraph } from '../integrations/node-secrets.js';
 import type { StepObserver } from './step-runner.js';
 import { ExecutionStore, type StepState } from './store.js';
 import type { ExecutionGate } from '../billing/gate.js';
+import { runNode, type NodeRun, type NodeRunRequest } from './node-run.js';
 
 export interface RuntimeOptions {
   models: Models;
@@ -64,6 +65,13 @@ export interface StartRequest {
   /** The whole trigger record, when it says more than type and node (a child of `flow.call`). */
   trigger?: ExecutionRow['trigger'];
   parentExecutionId?: string;
+  /**
+   * `test` (the editor's test runs, runs started by listening for a test event): pinned nodes emit their
+   * pins, and billing does not count the execution. Absent means production.
+   */
+  mode?: ExecutionMode;
+  /** The pins a test execution runs with; ignored unless `mode` is test. */
+  pinData?: PinData | null;
 }
 
 /** The flow engine's front door: start, cancel, retry, decide, wait; recovery of abandoned executions. */
@@ -77,7 +85,8 @@ export class Runtime {
   private waiters = 0;
 
   private readonly children: ChildFlows;
-  /** Plan limits on the executions webhooks, schedules and GoHighLevel events start; unset when billing is off. */
+  private readonly integrations: IntegrationAccess;
+  /** Plan limits on the executions started (every kind but test runs) and the code node's ceilings; unset when billing is off. */
   gate?: ExecutionGate;
 
   constructor(private readonly options: RuntimeOptions) {
@@ -87,7 +96,9 @@ export class Runtime {
       create: (request, transaction) => this.create(request, transaction),
       dispatch: (executionId) => this.dispatch(executionId),
       lastOutput: (executionId) => this.lastOutput(executionId),
+      gate: () => this.gate,
     });
+    this.integrations = new IntegrationAccess(options.models, options.encryptionKey);
     this.store = new ExecutionStore(options.models, `${process.pid}:${randomUUID().slice(0, 8)}`, options.leaseMs ?? 30_000);
     this.executor = new Executor({
       store: this.store,
@@ -106,8 +117,15 @@ export class Runtime {
         await this.startErrorFlow(execution, status, error);
       },
       observeStep: options.observeStep,
-      integrations: new IntegrationAccess(options.models, options.encryptionKey),
+      integrations: this.integrations,
+      ceilingsOf: (subaccountId) => this.gate?.ceilings(subaccountId),
     });
+  }
+
+  /** Runs one node of a flow in test mode and answers its step; nothing is stored (CONTRACT §5, the editor's "run this node"). */
+  runNode(request: NodeRunRequest): Promise<NodeRun> {
+    const { models, sandbox, allowPrivateNetwork, observeStep } = this.options;
+    return runNode({ models, store: this.store, sandbox, allowPrivateNetwork: allowPrivateNetwork ?? false, integrations: this.integrations, observeStep }, request);
   }
 
   get models(): Models {
@@ -149,6 +167,8 @@ export class Runtime {
         input: request.input ?? null,
         error: null,
         retryOf: request.retryOf ?? null,
+        mode: request.mode ?? 'production',
+        pinData: request.mode === 'test' ? (request.pinData ?? null) : null,
         ...(request.steps?.length ? {} : this.reservation(id)),
       },
       { transaction },
@@ -188,6 +208,8 @@ export class Runtime {
   }
 
   async start(request: StartRequest): Promise<ExecutionRow> {
+    // Plan limits: counted here; a run or retry past the month's executions is refused before anything is stored.
+    await this.gate?.admitStart(request);
     const execution = await this.create(request);
     await this.dispatch(execution.id, request.steps?.length ? undefined : execution);
     return execution;
@@ -281,6 +303,8 @@ export class Runtime {
       input: execution.input,
       retryOf: execution.id,
       steps: kept,
+      mode: execution.mode,
+      pinData: execution.pinData,
     });
   }
 

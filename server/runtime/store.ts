@@ -82,6 +82,8 @@ function decodeExecution(row: Record<string, unknown>): ExecutionData {
     input: decodeJson(row.input),
     startedAt: decodeDate(row.startedAt),
     interruptions: Number(row.interruptions ?? 0),
+    mode: row.mode === 'test' ? 'test' : 'production',
+    pinData: decodeJson(row.pinData) as ExecutionData['pinData'],
   };
 }
 
@@ -125,7 +127,7 @@ export class ExecutionStore {
            AND ("status" = 'running' OR ("status" = 'queued' AND "leaseOwner" <> $1)) THEN 1 ELSE 0 END
        WHERE "id" = $4 AND (("status" = 'queued' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < $3 OR "leaseOwner" = $1))
          OR ("status" = 'running' AND "leaseExpiresAt" < $3) OR ("status" = 'waiting' AND "resumeAt" <= $3))
-       RETURNING "id", "flowId", "subaccountId", "flowVersion", "trigger", "input", "startedAt", "interruptions"`,
+       RETURNING "id", "flowId", "subaccountId", "flowVersion", "trigger", "input", "startedAt", "interruptions", "mode", "pinData"`,
       { bind, type: QueryTypes.SELECT },
     );
     if (!rows.length) return null;
@@ -159,7 +161,7 @@ export class ExecutionStore {
        WHERE "id" IN (SELECT "id" FROM "executions"${pg ? '' : ' INDEXED BY "executions_queued_id"'} WHERE ${free('"status"')}
            ORDER BY "id" LIMIT $4${pg ? ' FOR UPDATE SKIP LOCKED' : ''})
          AND ${free(pg ? '"status"' : '+"status"')}
-       RETURNING "id", "flowId", "subaccountId", "flowVersion", "trigger", ${pg ? '"input"::text AS "input"' : '"input"'}, "startedAt", "interruptions",
+       RETURNING "id", "flowId", "subaccountId", "flowVersion", "trigger", ${pg ? '"input"::text AS "input"' : '"input"'}, "startedAt", "interruptions", "mode", "pinData",
          "leaseExpiresAt", EXISTS (SELECT 1 FROM "execution_steps" WHERE "execution_steps"."executionId" = "executions"."id") AS "hasSteps"`,
       { bind, type: QueryTypes.SELECT },
     );

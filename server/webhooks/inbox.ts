@@ -95,9 +95,20 @@ export class WebhookInbox {
     return pending;
   }
 
+  /**
+   * The trigger and flow of a token whether or not the flow is active: someone listens for a test event
+   * on it (CONTRACT §5). Not cached: it serves one request.
+   */
+  async resolveListened(token: string): Promise<ResolvedHook | null> {
+    const trigger = token.length <= 64 ? await this.models.Trigger.findOne({ where: { token, type: 'trigger.webhook' } }) : null;
+    const flow = trigger ? await this.models.Flow.findByPk(trigger.flowId) : null;
+    return trigger && flow ? { trigger, flow, secret: await this.signingSecret(trigger) } : null;
+  }
+
   private async lookup(token: string): Promise<ResolvedHook | null> {
     const trigger = token.length <= 64 ? await this.models.Trigger.findOne({ where: { token, type: 'trigger.webhook' } }) : null;
-    const flow = trigger?.active ? await this.models.Flow.findByPk(trigger.flowId) : null;
+    // Not the flow's pinned data (test data, possibly large): webhooks never use it.
+    const flow = trigger?.active ? await this.models.Flow.findByPk(trigger.flowId, { attributes: { exclude: ['pinData'] } }) : null;
     if (!trigger || !flow?.active) {
       this.hooks.delete(token);
       return null;

@@ -9,6 +9,7 @@ import { WEBHOOK_METHODS } from '../../nodes/triggers/webhook/schema.js';
 import type { WebhookResponse } from '../../nodes/contract.js';
 import type { Runtime } from '../runtime/runtime.js';
 import type { WebhookInbox } from './inbox.js';
+import type { TestListening } from '../runtime/listening.js';
 import { verifySignature } from './signature.js';
 
 export const WEBHOOK_BODY_LIMIT = '1mb';
@@ -61,8 +62,12 @@ function idempotencyKey(req: Request, body: unknown, config: WebhookConfig): str
   return value === undefined || value === null || typeof value === 'object' ? null : String(value).slice(0, 300);
 }
 
-/** `ANY /webhooks/:token`: store the request, then answer (CONTRACT §7). */
-export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime): Router {
+/**
+ * `ANY /webhooks/:token`: store the request, then answer (CONTRACT §7). While someone listens for a test
+ * event on the trigger (`listening`), an inactive flow's URL accepts the next request as the sample of a
+ * test execution, and an active flow's listener is told what its production execution received.
+ */
+export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime, listening?: TestListening): Router {
   const router = Router();
   const rawBody = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
 
@@ -75,7 +80,9 @@ export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime): Router {
   }
 
   router.all('/webhooks/:token', rawBody, async (req: Request, res: Response) => {
-    const hook = await inbox.resolve(String(req.params.token));
+    const token = String(req.params.token);
+    const listenId = listening?.forToken(token);
+    const hook = (await inbox.resolve(token)) ?? (listenId ? await inbox.resolveListened(token) : null);
     if (!hook) throw notFound('webhook (unknown URL, or the flow is not active)');
     const { trigger, flow } = hook;
     const config = trigger.config as WebhookConfig;
@@ -92,6 +99,13 @@ export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime): Router {
     // Past MAX_BACKLOG nothing is stored (CONTRACT §7): the sender keeps the request and sends it again.
     if (runtime.overloaded) throw backlogFull();
     const body = parseBody(req, raw);
+    if (listenId && !flow.active) {
+      // A test event: the listener starts the test execution (it is stored before this answer).
+      const executionId = await listening!.offer(listenId, { method: req.method, headers: req.headers, query: req.query, body });
+      if (!executionId) throw notFound('webhook (unknown URL, or the flow is not active)');
+      res.status(202).json({ executionId });
+      return;
+    }
     const key = idempotencyKey(req, body, config);
     if (key && (await replay(trigger.id, key, res))) return;
 
@@ -133,6 +147,7 @@ export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime): Router {
     if (held) throw await gate!.refusal(flow.agencyId, executionId);
     const answer = config.respond === 'onResponseNode' ? runtime.waitForResponse(executionId, ON_COMPLETED_WAIT_MS) : undefined;
     await runtime.dispatch(executionId, execution);
+    if (listenId) listening!.observed(listenId, execution.input, executionId);
     res.locals[WEBHOOK_ACCEPTED_AT] = performance.now(); // stored and dispatched: intake latency ends here (/metrics)
     if (config.respond !== 'onCompleted' && !answer) {
       res.status(202).json(response.body);

@@ -4,12 +4,13 @@ import type { NodeRegistry } from '../../../nodes/registry.js';
 import { eventTypeName, type GhlTriggerInput } from '../../../nodes/triggers/ghl/change.js';
 import type { Models } from '../../db/models/index.js';
 import type { GhlEventRow, GhlSnapshotRow } from '../../db/models/ghl.js';
-import type { IntegrationRow } from '../../db/models/runtime.js';
+import type { IntegrationRow, TriggerRow } from '../../db/models/runtime.js';
 import { IntegrationAccess } from '../../integrations/access.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { computeChange, mergeSnapshot, snapshotKindOf } from './changes.js';
 import { StageNames } from './stage-names.js';
 import { GHL_TRIGGER, triggerFires } from './triggers.js';
+import type { TestListening } from '../../runtime/listening.js';
 
 /** A process working on an event holds it this long; after that (it died) another takes it over. */
 const CLAIM_MS = 60_000;
@@ -28,6 +29,8 @@ export interface ProcessorOptions {
   encryptionKey: Buffer;
   apiUrl: string;
   allowPrivateNetwork: boolean;
+  /** Listens for a test event (CONTRACT §5): matching events reach them, inactive flows included. */
+  listening?: TestListening;
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value ? value : null);
@@ -138,18 +141,24 @@ export class GhlEventProcessor {
       ? await models.Trigger.findAll({ where: { type: GHL_TRIGGER, active: true, subaccountId: [...new Set(integrations.map((i) => i.subaccountId))] } })
       : [];
     const starts: { trigger: (typeof triggers)[number]; input: GhlTriggerInput }[] = [];
-    for (const trigger of triggers) {
+    /** What the trigger emits for this event, or null when it does not fire on it. */
+    const firing = async (trigger: (typeof triggers)[number]): Promise<GhlTriggerInput | null> => {
       const wanted = (trigger.config as { integrationId?: string }).integrationId;
       const integration = integrations.find((i) => i.subaccountId === trigger.subaccountId && (!wanted || i.id === wanted));
-      if (!integration) continue;
+      if (!integration) return null;
       const input: GhlTriggerInput = { type, locationId, event: payload, snapshot, previous: previous?.snapshot ?? null, change, integrationId: integration.id };
-      if (await triggerFires(registry, trigger, input)) starts.push({ trigger, input });
+      return (await triggerFires(registry, trigger, input)) ? input : null;
+    };
+    for (const trigger of triggers) {
+      const input = await firing(trigger);
+      if (input) starts.push({ trigger, input });
     }
 
     // Billing on: flows of agencies past their monthly executions start held, and start once the limit allows.
     const gate = runtime.gate;
     const admitted = gate ? await Promise.all(starts.map(({ trigger }) => gate.allowsSubaccount(trigger.subaccountId))) : [];
     const eventAt = new Date(Date.parse(text(payload.timestamp) ?? '') || Date.now());
+    const started = new Map<string, string>();
     const executionIds = await models.GhlEvent.sequelize!.transaction(async (transaction) => {
       if (snapshotOf && objectId && locationId) await this.keepSnapshot(transaction, { locationId, kind: snapshotOf.kind, objectId }, previous, snapshot, eventAt);
       if (lifecycle && integrations.length) {
@@ -164,12 +173,36 @@ export class GhlEventProcessor {
         const execution = await runtime.create({ flow, triggerNodeId: trigger.nodeId, triggerType: 'ghl', input }, transaction);
         if (gate && !admitted[i]) await gate.hold(execution.id, transaction);
         else ids.push(execution.id);
+        started.set(trigger.id, execution.id);
       }
       await event.update({ processedAt: new Date(), claimedUntil: null }, { transaction });
       return ids;
     });
     if (gate) for (const [i, { trigger }] of starts.entries()) if (admitted[i]) await gate.startedIn(trigger.subaccountId);
     for (const id of executionIds) await runtime.dispatch(id);
+    if (this.options.listening?.listening && integrations.length) await this.offerToListeners(this.options.listening, starts, started, firing);
+  }
+
+  /**
+   * Listens for a test event: a listened trigger of an active flow is told what its execution received;
+   * one of an inactive flow that this event fires is offered the event, and its listener starts a test run.
+   */
+  private async offerToListeners(
+    listening: TestListening,
+    starts: { trigger: { id: string }; input: GhlTriggerInput }[],
+    started: Map<string, string>,
+    firing: (trigger: TriggerRow) => Promise<GhlTriggerInput | null>,
+  ): Promise<void> {
+    for (const { listenId, target } of listening.ghlTargets()) {
+      const trigger = await this.options.models.Trigger.findOne({ where: { flowId: target.flowId, nodeId: target.nodeId, type: GHL_TRIGGER } });
+      if (!trigger) continue;
+      const executionId = started.get(trigger.id);
+      const start = starts.find((s) => s.trigger.id === trigger.id);
+      if (executionId && start) listening.observed(listenId, start.input, executionId);
+      if (trigger.active) continue;
+      const input = await firing(trigger);
+      if (input) await listening.offer(listenId, input);
+    }
   }
 
   /** The snapshot after the event, unless an event GoHighLevel sent later was already kept (a late delivery). */
