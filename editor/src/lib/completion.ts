@@ -98,8 +98,13 @@ const nodeKey = (id: string) => (NAME.test(id) ? id : `\`${id}\``);
 export function candidates(token: string, context: NodeScope, nameOf: (id: string) => string | undefined = () => undefined): Candidate[] {
   const scope = context.scope;
   const dot = token.indexOf('.');
+  if (!token.startsWith('$') && token) {
+    // A path without a root reads `$json` on the server too: offer both.
+    const roots = matching(ROOTS, `$${token}`, (r) => r.name).map((r): Candidate => ({ label: r.name, insert: r.name, kind: 'root', detail: r.detail }));
+    return [...roots, ...(scope?.json === undefined ? [] : fieldCandidates(scope.json, token))];
+  }
   if (dot < 0) {
-    return matching(ROOTS, token.startsWith('$') ? token : `$${token}`, (r) => r.name).map((r) => ({ label: r.name, insert: r.name, kind: 'root', detail: r.detail }));
+    return matching(ROOTS, token, (r) => r.name).map((r) => ({ label: r.name, insert: r.name, kind: 'root', detail: r.detail }));
   }
   const root = token.slice(0, dot);
   const rest = token.slice(dot + 1);
@@ -144,7 +149,7 @@ function prefixOf(token: string, candidate: Candidate): string {
 }
 
 function pathPrefix(token: string, candidate: Candidate): string {
-  if (candidate.kind === 'root') return '';
+  if (candidate.kind === 'root' || !token.startsWith('$')) return '';
   const dot = token.indexOf('.');
   if (candidate.kind === 'node') return token.slice(0, dot + 1);
   if (token.startsWith('$node.')) {

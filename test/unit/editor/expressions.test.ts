@@ -106,6 +106,11 @@ describe('editor: expression completion', () => {
     expect(labels('$json.em')).to.deep.equal(['body.email']);
     expect(labels('$node.check.body.p')).to.deep.equal(['body.plan']);
     expect(labels('$trigger.headers')).to.deep.equal(['headers.`content-type`']);
+    // A path without a root is read on $json, as the server reads it.
+    expect(labels('pla')).to.deep.equal(['body.plan']);
+    expect(labels('no')).to.deep.equal(['$node']);
+    const bare = completionSpot('{{ em', 5)!;
+    expect(applyCandidate('{{ em', bare, candidates(bare.token, context)[0]).text).to.equal('{{ body.email }}');
     const email = candidates('$json.body.em', context)[0];
     expect(email).to.deep.include({ kind: 'field', detail: 'string · "ana@example.com"' });
   });
