@@ -29,14 +29,15 @@ export const whenPlanLimit = (handler: (message: string, details: ErrorDetail[])
   onPlanLimit = handler;
 };
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** `signal` aborts the call (a listen the person cancelled): it then rejects, and the caller knows why. */
+export async function api<T>(method: string, path: string, body?: unknown, options: { signal?: AbortSignal } = {}): Promise<T> {
   const token = storedToken();
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: options.signal });
   } catch {
     throw new ApiError(0, 'network_error', 'The server cannot be reached. Check your connection and try again.');
   }

@@ -26,7 +26,8 @@ export function ExecutionsPanel({ base, flowId, refreshKey, openedId, onOpen, on
             {items.map((e) => (
               <li key={e.id} className={e.id === openedId ? 'opened' : ''}>
                 <button type="button" className="link" onClick={() => onOpen(e.id)} aria-label={`Open execution ${e.status} ${ago(e.createdAt)}`}>
-                  <span className={`status status-${e.status}`}>{e.status}</span> {e.trigger?.type} · v{e.flowVersion} · {ago(e.createdAt)}
+                  <span className={`status status-${e.status}`}>{e.status}</span> {e.trigger?.type}
+                  {e.mode === 'test' ? ' (test)' : ''} · v{e.flowVersion} · {ago(e.createdAt)}
                 </button>
                 {(e.status === 'failed' || e.status === 'cancelled') && (
                   <button type="button" onClick={() => onRetry(e.id)}>

@@ -3,8 +3,10 @@ import { memo } from 'react';
 import type { FlowNode } from '../api/types';
 import { hasInput, outputPorts, portLabel } from '../lib/ports';
 import { summarise } from '../lib/summary';
+import { useCanvasActions } from './canvas-actions';
 import { useEditor } from './context';
 import { iconOf } from './icons';
+import { isPinned } from '../lib/pins';
 
 export type CanvasNode = Node<{ node: FlowNode }, 'flow'>;
 
@@ -14,6 +16,8 @@ export const FlowNodeCard = memo(function FlowNodeCard({ id, data, selected }: N
   const type = useEditor((s) => s.catalog.get(node.type));
   const errors = useEditor((s) => s.errors.get(id));
   const run = useEditor((s) => s.overlay?.nodes[id]);
+  const pinned = useEditor((s) => isPinned(s.doc, id));
+  const { editable, openPicker } = useCanvasActions();
   const ports = outputPorts(node, type);
   const title = node.name || type?.title || node.type;
   return (
@@ -21,7 +25,7 @@ export const FlowNodeCard = memo(function FlowNodeCard({ id, data, selected }: N
       className={`flow-node${selected ? ' selected' : ''}${errors ? ' invalid' : ''}${run ? ` run-${run.status}` : ''}`}
       data-testid={`node-${id}`}
       data-status={run?.status ?? ''}
-      aria-label={`${title} (${node.type})${run ? `, ${run.status}` : ''}${errors ? `, ${errors.length} problem(s)` : ''}`}
+      aria-label={`${title} (${node.type})${run ? `, ${run.status}` : ''}${pinned ? ', pinned' : ''}${errors ? `, ${errors.length} problem(s)` : ''}`}
     >
       {hasInput(type) && <Handle type="target" position={Position.Left} id="in" className="handle-in" />}
       <div className="node-head">
@@ -29,6 +33,11 @@ export const FlowNodeCard = memo(function FlowNodeCard({ id, data, selected }: N
           {iconOf(type?.category)}
         </span>
         <span className="node-title">{title}</span>
+        {pinned && (
+          <span className="pin-badge" title="Pinned data: test runs emit it instead of running this node" data-testid={`pin-${id}`}>
+            pinned
+          </span>
+        )}
         {run && <span className={`run-badge status-${run.status}`}>{run.status}</span>}
       </div>
       <div className="node-type">{node.type}</div>
@@ -45,6 +54,21 @@ export const FlowNodeCard = memo(function FlowNodeCard({ id, data, selected }: N
           <div className="node-port" key={port}>
             <span>{portLabel(port, ports)}</span>
             <Handle type="source" position={Position.Right} id={port} className="handle-out" data-port={port} aria-label={`Output ${port}`} />
+            {editable && (
+              <button
+                type="button"
+                className="port-add nodrag"
+                aria-label={`Add a node after ${title} (${port})`}
+                title="Add a node connected to this port"
+                onClick={(e) => {
+                  e.stopPropagation();
+                  const box = e.currentTarget.getBoundingClientRect();
+                  openPicker({ kind: 'port', source: id, port }, { x: box.right + 6, y: box.top });
+                }}
+              >
+                +
+              </button>
+            )}
           </div>
         ))}
       </div>

@@ -2,7 +2,9 @@ import { lazy, Suspense, useState } from 'react';
 import type { Flow } from '../api/types';
 import { rename, setConfig } from '../lib/graph';
 import { useEditor, useEditorStore } from './context';
+import { InputData } from './InputData';
 import { OutputView } from './OutputView';
+import { DebugTools } from './DebugTools';
 import { SavedScheduleContext, type SavedSchedule } from './form/saved-schedule';
 
 const ConfigForm = lazy(() => import('./form/ConfigForm'));
@@ -29,6 +31,7 @@ export function NodePanel({ id, flow, sid, editable }: { id: string; flow: Flow;
           <code>{node.type}</code> · id <code>{id}</code>
         </p>
       </header>
+      <DebugTools id={id} onRan={() => setTab('output')} />
       <div role="tablist" className="tabs">
         <button role="tab" type="button" aria-selected={tab === 'settings'} onClick={() => setTab('settings')}>
           Settings
@@ -76,6 +79,7 @@ export function NodePanel({ id, flow, sid, editable }: { id: string; flow: Flow;
               )}
             </div>
           )}
+          <InputData nodeId={id} />
           {type ? (
             <Suspense fallback={<p>Loading the form…</p>}>
               <SavedScheduleContext.Provider value={schedule}>

@@ -1,7 +1,6 @@
 import { useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, messageOf } from '../api/client';
-import { subscribeFlow } from '../api/socket';
 import type { Execution, Flow, FlowGraph, FlowVersion, NodeType } from '../api/types';
 import { navigate, setNavigationGuard } from '../app/router';
 import { Dialog } from '../components/Dialog';
@@ -9,17 +8,21 @@ import { initialConfig } from '../lib/defaults';
 import { draftToOffer, dropDraft, type Draft } from '../lib/draft';
 import { addNode, moveNodes, normalise, toDocument } from '../lib/graph';
 import { newNodeId } from '../lib/ids';
-import { applyEvent, overlayOf } from '../lib/overlay';
+import { overlayOf } from '../lib/overlay';
 import { mapErrors } from '../lib/validation';
 import { Canvas } from './Canvas';
 import { ConflictDialog } from './ConflictDialog';
 import { HistoryPanel } from './HistoryPanel';
+import { useLiveOverlay } from './live-overlay';
 import { useLocalDraft } from './local-draft';
 import { useEditor, useEditorStore } from './context';
 import { ExecutionsPanel } from './ExecutionsPanel';
 import { NodePanel } from './NodePanel';
 import { Palette } from './Palette';
-import { RunDialog } from './RunDialog';
+import { RunDialog, type RunMode } from './RunDialog';
+import { DebugContext } from './debug-context';
+import { pinsToSave } from '../lib/pins';
+import { Timeline } from './Timeline';
 import { useShortcuts } from './shortcuts';
 
 interface Notice {
@@ -60,7 +63,7 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
   /** Opens the server's current flow on the canvas (after a conflict, or a restore). */
   const adopt = useCallback(
     (current: Flow) => {
-      store.getState().replaceDoc(normalise(current.graph));
+      store.getState().replaceDoc(normalise({ ...current.graph, notes: current.notes, pinData: current.pinData }));
       setFlow(current);
       baseRef.current = current.version;
     },
@@ -83,7 +86,7 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
     const sent = toDocument(sentDoc);
     setBusy(true);
     try {
-      const saved = await api<Flow>('PUT', `${base}/flows/${flow.id}`, { graph: sent, baseVersion: overBase ?? baseRef.current });
+      const saved = await api<Flow>('PUT', `${base}/flows/${flow.id}`, { graph: sent, notes: sentDoc.notes ?? [], pinData: pinsToSave(sentDoc), baseVersion: overBase ?? baseRef.current });
       setFlow(saved);
       baseRef.current = saved.version;
       state.markSaved(sentDoc);
@@ -106,7 +109,7 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
   async function restore(version: FlowVersion): Promise<boolean> {
     if (store.getState().doc !== store.getState().savedDoc && !confirm('Restoring replaces your unsaved changes. Restore anyway?')) return false;
     try {
-      const saved = await api<Flow>('PUT', `${base}/flows/${flow.id}`, { graph: toDocument(normalise(version.graph)), baseVersion: baseRef.current });
+      const saved = await api<Flow>('PUT', `${base}/flows/${flow.id}`, { graph: toDocument(normalise(version.graph)), notes: version.notes ?? [], baseVersion: baseRef.current });
       adopt(saved);
       info(saved.version === flow.version ? `Version ${version.version} is the same graph as the current one: nothing to restore.` : `Restored version ${version.version} as version ${saved.version}.`);
       return true;
@@ -122,6 +125,7 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
     store.getState().edit('restore draft', (d) => {
       d.nodes = draft.graph.nodes;
       d.edges = draft.graph.edges;
+      d.notes = draft.graph.notes ?? [];
     });
     baseRef.current = draft.baseVersion;
     setDraftOffer(null);
@@ -149,9 +153,9 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
     store.getState().setOverlay((o) => (o?.executionId === id ? o : { executionId: id, status: 'queued', nodes: {} }));
   };
 
-  async function run(input: unknown) {
+  async function run(input: unknown, mode: RunMode) {
     if (!(await saveIfDirty())) throw new Error('Fix the flow before running it (see the nodes marked in red).');
-    const { executionId: id } = await api<{ executionId: string }>('POST', `${base}/flows/${flow.id}/run`, { input });
+    const { executionId: id } = await api<{ executionId: string }>('POST', `${base}/flows/${flow.id}/run`, { input, mode });
     watch(id);
     setRunning(false);
     setSide('executions');
@@ -200,23 +204,15 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
     requestAnimationFrame(() => void view.fitView({ duration: 200 }));
   }
 
-  // Live status of every execution of this flow (manual runs, webhooks, schedules).
-  useEffect(
-    () =>
-      subscribeFlow(
-        flow.id,
-        (event) => {
-          store.getState().setOverlay((o) => applyEvent(o, event));
-          if (event.type === 'execution.started') setOpenedId(event.executionId);
-          if (event.type === 'execution.finished') {
-            setRefreshKey((k) => k + 1);
-            setNotice({ kind: event.status === 'succeeded' ? 'info' : 'error', text: `Execution ${event.status}.` });
-          }
-        },
-        (text) => setNotice({ kind: 'error', text }),
-      ),
-    [flow.id, store],
-  );
+  // Live status of every execution of this flow (manual runs, webhooks, schedules), batched per frame.
+  useLiveOverlay(store, base, flow.id, {
+    started: (id) => setOpenedId(id),
+    finished: (event) => {
+      setRefreshKey((k) => k + 1);
+      setNotice({ kind: event.status === 'succeeded' ? 'info' : 'error', text: `Execution ${event.status}.` });
+    },
+    error: (text) => setNotice({ kind: 'error', text }),
+  });
 
   useEffect(() => {
     if (executionId) void open(executionId);
@@ -317,13 +313,16 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
         {editable && <Palette types={types} onAdd={add} />}
         <Canvas editable={editable} onAdd={add} onNotice={info} />
         {selected ? (
-          <NodePanel key={selected} id={selected} flow={flow} sid={sid} editable={editable} />
+          <DebugContext.Provider value={{ base, flowId: flow.id, triggers: flow.triggers, editable, prepare: saveIfDirty }}>
+            <NodePanel key={selected} id={selected} flow={flow} sid={sid} editable={editable} />
+          </DebugContext.Provider>
         ) : showExecutions ? (
           <ExecutionsPanel base={base} flowId={flow.id} refreshKey={refreshKey} openedId={openedId} onOpen={(id) => void open(id)} onRetry={(id) => void retry(id)} />
         ) : side === 'history' ? (
           <HistoryPanel base={base} flowId={flow.id} currentVersion={flow.version} editable={editable} onRestore={restore} />
         ) : null}
       </div>
+      <Timeline />
       {running && <RunDialog onClose={() => setRunning(false)} onRun={run} />}
       {conflict && (
         <ConflictDialog
@@ -380,6 +379,8 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
             <dd>Box-select</dd>
             <dt>Double-click a node type</dt>
             <dd>Add it in the middle of the view</dd>
+            <dt>+ on a connection or a port</dt>
+            <dd>Insert a node in between, or add one after that port: type to search, ↑ / ↓ to choose, Enter to add, Esc to close</dd>
             <dt>?</dt>
             <dd>This help</dd>
           </dl>

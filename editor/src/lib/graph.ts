@@ -1,6 +1,7 @@
-import type { FlowEdge, FlowGraph, FlowNode, NodeType } from '../api/types.js';
+import type { FlowEdge, FlowGraph, FlowNode, NodeType, StickyNote } from '../api/types.js';
 import { edgeKey } from './ids.js';
 import { outputPorts } from './ports.js';
+import { pinsToSave } from './pins.js';
 
 // Changes to a flow document, written as immer recipes (they mutate a draft) so that every one of them
 // is undoable through history.ts. None of them knows about React.
@@ -9,13 +10,25 @@ export type Catalog = ReadonlyMap<string, NodeType>;
 
 export const catalogOf = (types: NodeType[]): Catalog => new Map(types.map((t) => [t.type, t]));
 
-/** A document as the server sent it, made regular: edges always present, ports explicit. */
-export function normalise(graph: { nodes: FlowNode[]; edges?: FlowEdge[] }): FlowGraph {
+/** A document as the server sent it, made regular: edges always present, ports explicit, notes kept when given. */
+export function normalise(graph: { nodes: FlowNode[]; edges?: FlowEdge[]; notes?: StickyNote[]; pinData?: Record<string, unknown> }): FlowGraph {
   return {
     nodes: graph.nodes.map((n) => ({ ...n, config: n.config ?? {}, position: n.position ?? { x: 0, y: 0 } })),
     edges: (graph.edges ?? []).map((e) => ({ source: e.source, sourcePort: e.sourcePort ?? 'main', target: e.target })),
+    ...(graph.notes?.length ? { notes: graph.notes } : {}),
+    ...(graph.pinData && Object.keys(graph.pinData).length ? { pinData: graph.pinData } : {}),
   };
 }
+
+/** The document the canvas edits for a flow (or a version): its graph with its sticky notes. */
+export const documentOf = (flow: { graph: { nodes: FlowNode[]; edges?: FlowEdge[] }; notes?: StickyNote[]; pinData?: Record<string, unknown> }): FlowGraph =>
+  normalise({ ...flow.graph, notes: flow.notes, pinData: flow.pinData });
+
+/** What a save sends: the graph as the API takes it and the notes beside it (an empty list clears them). */
+export const saveFields = (doc: FlowGraph): { graph: FlowGraph; notes: StickyNote[]; pinData: Record<string, unknown> } => ({ graph: toDocument(doc), notes: doc.notes ?? [], pinData: pinsToSave(doc) });
+
+/** Flows written without positions (the seed examples, API scripts) pile up at 0,0: they are laid out on opening. */
+export const needsLayout = (graph: { nodes: FlowNode[] }): boolean => graph.nodes.length > 1 && graph.nodes.every((n) => !n.position);
 
 export function addNode(draft: FlowGraph, node: FlowNode): void {
   draft.nodes.push(node);
