@@ -153,6 +153,8 @@ export class TestListening {
   private receive(message: ControlMessage): void {
     switch (message.type) {
       case 'listen':
+        // Listens of processes that stopped without saying so lapse here, so the map stays as small as the live ones.
+        for (const id of [...this.announced.keys()]) this.live(id);
         this.announced.set(message.listenId, { target: message.target, until: message.until });
         if (message.target.token) this.byToken.set(message.target.token, message.listenId);
         return;

@@ -126,6 +126,8 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
       d.nodes = draft.graph.nodes;
       d.edges = draft.graph.edges;
       d.notes = draft.graph.notes ?? [];
+      if (draft.graph.pinData) d.pinData = draft.graph.pinData;
+      else delete d.pinData;
     });
     baseRef.current = draft.baseVersion;
     setDraftOffer(null);
