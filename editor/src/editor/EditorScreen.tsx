@@ -3,7 +3,7 @@ import '@xyflow/react/dist/style.css';
 import { useEffect, useState } from 'react';
 import { api, messageOf } from '../api/client';
 import type { Flow, NodeType } from '../api/types';
-import { catalogOf, normalise } from '../lib/graph';
+import { catalogOf, documentOf, moveNodes, needsLayout } from '../lib/graph';
 import { EditorStoreContext } from './context';
 import { createEditorStore, type EditorStore } from './store';
 import { Workbench } from './Workbench';
@@ -14,10 +14,18 @@ export default function EditorScreen({ sid, fid, executionId, editable }: { sid:
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    Promise.all([api<Flow>('GET', `/api/subaccounts/${sid}/flows/${fid}`), api<NodeType[]>('GET', '/api/nodes')]).then(
-      ([flow, types]) => live && setLoaded({ flow, types, store: createEditorStore(normalise(flow.graph), catalogOf(types)) }),
-      (err) => live && setError(messageOf(err)),
-    );
+    Promise.all([api<Flow>('GET', `/api/subaccounts/${sid}/flows/${fid}`), api<NodeType[]>('GET', '/api/nodes')])
+      .then(async ([flow, types]) => {
+        let doc = documentOf(flow);
+        // A flow saved without positions (a template, a script's) opens laid out instead of piled at one spot.
+        if (needsLayout(flow.graph)) {
+          const positions = (await import('../lib/layout')).autoLayout(doc);
+          doc = { ...doc, nodes: doc.nodes.map((n) => ({ ...n })) };
+          moveNodes(doc, positions);
+        }
+        if (live) setLoaded({ flow, types, store: createEditorStore(doc, catalogOf(types)) });
+      })
+      .catch((err) => live && setError(messageOf(err)));
     return () => {
       live = false;
     };

@@ -1,0 +1,193 @@
+import { expect } from 'chai';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { databaseKinds } from '../helpers/databases.js';
+import { createFlow, type Workspace } from '../helpers/flows.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { createSubaccount, registerAgency, type Agency } from '../helpers/story.js';
+import { DESKTOP, launchChromium, openPage, saveFailure } from './helpers/browser.js';
+import { buildEditorIfStale } from './helpers/editor-build.js';
+
+const sqlite = databaseKinds.find((k) => k.name === 'sqlite')!;
+const docs = fileURLToPath(new URL('../../docs/editor/', import.meta.url));
+const shot = (page: Page, name: string) => page.screenshot({ path: `${docs}${name}.png` });
+
+describe('The editor in Chromium: "+" insertion, sticky notes and templates', function () {
+  this.timeout(180_000);
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  let owner: Agency;
+  let ws: Workspace;
+  let flowId: string;
+  const api = (method: string, path: string, body?: unknown) => server.request(method, `/api/subaccounts/${ws.sid}${path}`, { token: owner.token, body });
+  const toolbar = () => page.getByRole('toolbar', { name: 'Flow' });
+  const edge = (id: string) => page.getByTestId(`rf__edge-${id}`);
+  const edgeIds = async () => (await page.locator('.react-flow__edge').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).sort();
+
+  before(async () => {
+    buildEditorIfStale();
+    mkdirSync(docs, { recursive: true });
+    server = await startServer(sqlite);
+    owner = await registerAgency(server, 'Northwind Marketing');
+    ws = { server, token: owner.token, sid: await createSubaccount(server, owner.token, 'Bakery client') };
+    const graph = {
+      nodes: [
+        { id: 'start', type: 'trigger.manual', position: { x: 0, y: 0 } },
+        { id: 'shape', type: 'logic.set', config: { value: { ok: true } }, position: { x: 320, y: 0 } },
+      ],
+      edges: [{ source: 'start', target: 'shape' }],
+    };
+    flowId = (await createFlow(ws, graph, 'Order follow-up')).id;
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: DESKTOP });
+    await context.addInitScript((token) => localStorage.setItem('switchboard.token', token), owner.token);
+    errors = [];
+    page = await openPage(context, errors);
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await saveFailure(page, 'editor-canvas');
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('inserts a node on an edge with its "+" from the keyboard, rewiring the edges, and one undo takes it back', async () => {
+    await page.goto(`${server.url}/s/${ws.sid}/flows/${flowId}`);
+    await page.getByTestId('node-shape').waitFor();
+    expect(await edgeIds()).to.deep.equal(['start:main->shape']);
+
+    // An edge is focusable: Enter selects it, and the selected edge shows its "+".
+    await edge('start:main->shape').focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Insert a node between start and shape' }).click();
+    const picker = page.getByRole('dialog', { name: 'Insert a node between start and shape' });
+    const search = picker.getByRole('combobox', { name: 'Search nodes to add' });
+    await search.fill('condition');
+    expect(await picker.getByRole('option').first().getAttribute('data-type')).to.equal('logic.condition');
+    expect(await picker.locator('[data-type^="trigger."]').count()).to.equal(0, 'nothing connects into a trigger');
+    await search.press('Enter');
+
+    await page.getByTestId('node-condition').waitFor();
+    await edge('condition:true->shape').waitFor();
+    expect(await edgeIds()).to.deep.equal(['condition:true->shape', 'start:main->condition']);
+    // The layout made room: the condition sits between the two, which no longer overlap it.
+    const [start, condition, shape] = await Promise.all(['start', 'condition', 'shape'].map(async (id) => (await page.getByTestId(`node-${id}`).boundingBox())!));
+    expect(condition.x).to.be.greaterThan(start.x + start.width);
+    expect(shape.x).to.be.greaterThan(condition.x + condition.width);
+
+    await toolbar().getByRole('button', { name: 'Undo' }).click();
+    await page.getByTestId('node-condition').waitFor({ state: 'detached' });
+    expect(await edgeIds()).to.deep.equal(['start:main->shape']);
+    await toolbar().getByRole('button', { name: 'Redo' }).click();
+    await edge('condition:true->shape').waitFor();
+    await toolbar().getByRole('button', { name: 'Undo' }).click();
+    await page.getByTestId('node-condition').waitFor({ state: 'detached' });
+
+    // Pointing at a connection shows its "+" as well; it goes once the pointer leaves.
+    await page.locator('.react-flow__pane').click({ position: { x: 40, y: 40 } });
+    const plus = page.getByRole('button', { name: 'Insert a node between start and shape' });
+    await plus.waitFor({ state: 'detached' });
+    await edge('start:main->shape').locator('.react-flow__edge-interaction').hover({ force: true });
+    await plus.waitFor();
+    await page.mouse.move(60, 600);
+    await plus.waitFor({ state: 'detached' });
+  });
+
+  it('adds a node after an output port with the port’s "+", picked with the arrow keys', async () => {
+    await page.getByTestId('node-shape').hover();
+    await page.getByRole('button', { name: 'Add a node after Set (main)' }).click();
+    const picker = page.getByRole('dialog', { name: 'Add a node after shape (main)' });
+    const search = picker.getByRole('combobox', { name: 'Search nodes to add' });
+    await search.fill('http');
+    await search.press('ArrowDown');
+    await search.press('ArrowUp');
+    expect(await picker.getByRole('option', { selected: true }).getAttribute('data-type')).to.equal('http.request');
+    await search.press('Enter');
+    await edge('shape:main->request').waitFor();
+    const [shape, request] = await Promise.all(['shape', 'request'].map(async (id) => (await page.getByTestId(`node-${id}`).boundingBox())!));
+    expect(request.x).to.be.greaterThan(shape.x + shape.width);
+
+    // Escape closes the picker without adding anything.
+    await page.getByTestId('node-shape').hover();
+    await page.getByRole('button', { name: 'Add a node after Set (main)' }).click();
+    await page.getByRole('combobox', { name: 'Search nodes to add' }).press('Escape');
+    await page.getByRole('dialog', { name: 'Add a node after shape (main)' }).waitFor({ state: 'detached' });
+    await toolbar().getByRole('button', { name: 'Undo' }).click();
+    await page.getByTestId('node-request').waitFor({ state: 'detached' });
+  });
+
+  it('adds a sticky note, writes, colours and resizes it, saves, and finds it after a reload; delete and undo', async () => {
+    await page.getByRole('button', { name: 'Add sticky note', exact: true }).click();
+    const note = page.getByTestId('note-note_1');
+    await note.waitFor();
+    await note.getByLabel('Note text').fill('Call the bakery\nbefore Friday');
+    // Select the note by its frame (the text area is for typing) to get its colours and delete button.
+    await note.click({ position: { x: 4, y: 4 } });
+    await note.getByRole('button', { name: 'Colour blue' }).click();
+    await page.locator('.sticky-note.note-blue').waitFor();
+    const before = (await note.boundingBox())!;
+    const corner = (await note.locator('.note-resize').boundingBox())!;
+    await page.mouse.move(corner.x + corner.width / 2, corner.y + corner.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(corner.x + 80, corner.y + 60, { steps: 8 });
+    await page.mouse.up();
+    const resized = (await note.boundingBox())!;
+    expect(resized.width).to.be.greaterThan(before.width + 40);
+    expect(resized.height).to.be.greaterThan(before.height + 30);
+    await toolbar().getByRole('button', { name: 'Fit view' }).click();
+    await page.waitForTimeout(400); // the fit is animated (200 ms)
+    await shot(page, 'sticky-notes');
+
+    await toolbar().getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved: version 2' }).waitFor();
+    const saved = (await api('GET', `/flows/${flowId}`)).body;
+    expect(saved.notes).to.have.length(1);
+    expect(saved.notes[0]).to.include({ id: 'note_1', text: 'Call the bakery\nbefore Friday', color: 'blue' });
+    expect(saved.notes[0].size.width).to.be.greaterThan(240);
+    expect(saved.graph.nodes.map((n: { id: string }) => n.id)).to.deep.equal(['start', 'shape']);
+
+    await page.reload();
+    const reloaded = page.getByTestId('note-note_1');
+    expect(await reloaded.getByLabel('Note text').inputValue()).to.equal('Call the bakery\nbefore Friday');
+    expect(await page.locator('.sticky-note.note-blue').count()).to.equal(1);
+
+    await reloaded.click({ position: { x: 4, y: 4 } });
+    await reloaded.getByRole('button', { name: 'Delete note' }).click();
+    await reloaded.waitFor({ state: 'detached' });
+    await toolbar().getByText('unsaved changes').waitFor();
+    await toolbar().getByRole('button', { name: 'Undo' }).click();
+    expect(await page.getByTestId('note-note_1').getByLabel('Note text').inputValue()).to.equal('Call the bakery\nbefore Friday');
+  });
+
+  it('starts a flow from a template in the flows list and opens it laid out', async () => {
+    await page.goto(`${server.url}/s/${ws.sid}/flows`);
+    await page.getByRole('button', { name: 'From a template' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Start from a template' });
+    await dialog.locator('[data-template="lead-processing"]').waitFor();
+    await dialog.locator('[data-template="glytch-bridge"]').filter({ hasText: 'GoHighLevel, OpenAI' }).waitFor();
+    await shot(page, 'templates');
+    await dialog.getByRole('button', { name: 'Use template Lead processing' }).click();
+
+    await toolbar().getByRole('heading', { name: 'Lead processing' }).waitFor();
+    for (const id of ['lead', 'validate', 'upsert', 'deal']) await page.getByTestId(`node-${id}`).waitFor();
+    // Laid out on opening: the nodes do not pile up on one spot.
+    const boxes = await Promise.all(['lead', 'validate', 'find'].map(async (id) => (await page.getByTestId(`node-${id}`).boundingBox())!));
+    expect(new Set(boxes.map((b) => Math.round(b.x))).size).to.equal(3);
+
+    const flows = (await api('GET', '/flows')).body.items as { id: string; name: string; active: boolean }[];
+    const created = flows.find((f) => f.name === 'Lead processing')!;
+    expect(created.active).to.equal(false);
+    expect(new URL(page.url()).pathname).to.equal(`/s/${ws.sid}/flows/${created.id}`);
+    const integrations = (await api('GET', '/integrations')).body.items as { template: string; status: string }[];
+    expect(integrations.map((i) => [i.template, i.status])).to.deep.equal([['gohighlevel', 'pending']]);
+  });
+
+  it('logged no console errors', () => {
+    expect(errors).to.deep.equal([]);
+  });
+});
