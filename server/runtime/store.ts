@@ -4,7 +4,8 @@ import type { Models } from '../db/models/index.js';
 import type { ExecutionData, ExecutionStatus, StepError, StepStatus } from '../db/models/runtime.js';
 import { GroupCommit } from '../db/group-commit.js';
 import { decodeDate, decodeJson, encoder, insertRows, updateReturningIds, type Column, type Kind } from '../db/raw.js';
-import { newId } from '../db/columns.js';
+import { isId, newId } from '../db/columns.js';
+import { KeyBatch } from '../db/key-batch.js';
 
 /** A step as the engine holds it in memory; persisted as one execution_steps row. */
 export interface StepState {
@@ -90,6 +91,7 @@ function decodeExecution(row: Record<string, unknown>): ExecutionData {
 export class ExecutionStore {
   /** Step and status writes of all executions running in this process share commits. */
   private readonly commits: GroupCommit<SaveRequest>;
+  private readonly claims: KeyBatch<Record<string, unknown>>;
 
   constructor(
     private readonly models: Models,
@@ -97,6 +99,7 @@ export class ExecutionStore {
     readonly leaseMs: number,
   ) {
     this.commits = new GroupCommit(models.Execution.sequelize!, (batch, transaction) => this.write(batch, transaction));
+    this.claims = new KeyBatch((ids) => this.claimMany(ids));
   }
 
   get sequelize() {
@@ -105,33 +108,39 @@ export class ExecutionStore {
 
   /**
    * Takes the execution for this process if nobody holds a live lease on it (compare-and-set), so
-   * several processes can race for the same execution and exactly one runs it.
-   */
-  /**
-   * `known` is the execution as this process just created it: with it, a successful claim needs no
-   * second read.
+   * several processes can race for the same execution and exactly one runs it. `known` is the execution
+   * as this process just created it: with it, a successful claim needs no second read. Claims made in the
+   * same tick (a queue worker taking many jobs at once) share one statement.
    */
   async claim(executionId: string, known?: ExecutionData): Promise<ExecutionData | null> {
-    const now = new Date();
     // Reserved for this process when it was stored, and the reservation is still good: no query needed.
-    if (known?.leaseOwner === this.owner && known.leaseExpiresAt && known.leaseExpiresAt.getTime() > now.getTime() + 1000) return known;
-    // One statement takes the lease and reads the execution back.
+    if (known?.leaseOwner === this.owner && known.leaseExpiresAt && known.leaseExpiresAt.getTime() > Date.now() + 1000) return known;
+    if (!isId(executionId)) return null;
+    const row = await this.claims.get(executionId);
+    if (!row) return null;
+    return known ?? decodeExecution(row);
+  }
+
+  /** One statement takes the leases of these executions and reads back those it took. */
+  private async claimMany(ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+    const pg = this.sequelize.getDialect() === 'postgres';
     const encode = encoder(this.sequelize);
-    const at = encode(now, 'date');
-    const bind = [this.owner, encode(new Date(now.getTime() + this.leaseMs), 'date'), at, executionId];
+    const now = new Date();
+    // Ids are checked UUIDs, so the array literal needs no escaping.
+    const bind = [this.owner, encode(new Date(now.getTime() + this.leaseMs), 'date'), encode(now, 'date'), pg ? `{${ids.join(',')}}` : JSON.stringify(ids)];
+    const among = pg ? '"id" = ANY($4::uuid[])' : '"id" IN (SELECT "value" FROM json_each($4))';
     // Taking over a lease that ran out while the execution was running (or reserved for another
     // process) means the process running it died: that is counted, so a poison execution ends.
     const rows = await this.sequelize.query<Record<string, unknown>>(
       `UPDATE "executions" SET "status" = 'running', "leaseOwner" = $1, "leaseExpiresAt" = $2, "resumeAt" = NULL, "updatedAt" = $3,
          "interruptions" = "interruptions" + CASE WHEN "leaseExpiresAt" < $3
            AND ("status" = 'running' OR ("status" = 'queued' AND "leaseOwner" <> $1)) THEN 1 ELSE 0 END
-       WHERE "id" = $4 AND (("status" = 'queued' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < $3 OR "leaseOwner" = $1))
+       WHERE ${among} AND (("status" = 'queued' AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < $3 OR "leaseOwner" = $1))
          OR ("status" = 'running' AND "leaseExpiresAt" < $3) OR ("status" = 'waiting' AND "resumeAt" <= $3))
        RETURNING "id", "flowId", "subaccountId", "flowVersion", "trigger", "input", "startedAt", "interruptions", "mode", "pinData"`,
       { bind, type: QueryTypes.SELECT },
     );
-    if (!rows.length) return null;
-    return known ?? decodeExecution(rows[0]);
+    return new Map(rows.map((row) => [String(row.id), row]));
   }
 
   /** Lease values for an execution this process stores and will run itself. */
