@@ -289,6 +289,7 @@ export class Executor {
         concurrency: definition.loop.concurrency(node.config as never),
         continueOnError: definition.loop.continueOnError(node.config as never),
         base,
+        pinOf: (id) => pinFor(execution, id),
       });
       for (const bodyStep of outcome.steps) record(bodyStep);
       const succeeded = outcome.results.filter((r) => 'output' in r).length;

@@ -3,6 +3,7 @@ import type { CompiledFlow } from './graph.js';
 import { liveInput, nodeValue, scopeFor, skippedStep } from './inputs.js';
 import { runObservedStep, type StepRequest } from './step-runner.js';
 import type { StepState } from './store.js';
+import { pinnedStep } from './pins.js';
 
 export interface LoopRequest {
   flow: CompiledFlow;
@@ -14,6 +15,8 @@ export interface LoopRequest {
   concurrency: number;
   continueOnError: boolean;
   base: Pick<StepRequest, 'execution' | 'signal' | 'allowPrivateNetwork' | 'sandbox' | 'observe' | 'integrations' | 'ceilings'>;
+  /** A test run's pin of a branch node: it emits the pin for every element instead of running. */
+  pinOf?(nodeId: string): { value: unknown } | undefined;
 }
 
 export type ItemResult = { index: number; item: unknown; output: unknown } | { index: number; item: unknown; error: StepError & { nodeId: string } };
@@ -35,6 +38,11 @@ async function runItem(request: LoopRequest, body: string[], index: number): Pro
     const { live, input } = liveInput(flow, nodeId, steps);
     if (!live.length) {
       steps.set(nodeId, skippedStep(nodeId));
+      continue;
+    }
+    const pin = request.pinOf?.(nodeId);
+    if (pin) {
+      steps.set(nodeId, pinnedStep(flow.nodes.get(nodeId)!, flow.definitions.get(nodeId)!, pin.value));
       continue;
     }
     const scope = scopeFor(input, request.trigger, [...request.outer.values(), ...steps.values()], request.base.execution);

@@ -82,6 +82,27 @@ for (const kind of databaseKinds) {
         expect((await getExecution(ws, test.body.id)) as unknown as { mode: string }).to.include({ mode: 'test' });
       });
 
+      it('a pinned node in a forEach branch emits its pin for every element', async () => {
+        const flow = await createFlow(ws, {
+          nodes: [
+            { id: 'start', type: 'trigger.manual' },
+            { id: 'each', type: 'logic.forEach', config: { items: '{{ $json.ids }}' } },
+            { id: 'fetch', type: 'code.javascript', config: { code: "throw new Error('the CRM is down')" } },
+            { id: 'label', type: 'logic.set', config: { value: { label: '{{ $json.name }}' } } },
+          ],
+          edges: [
+            { source: 'start', target: 'each' },
+            { source: 'each', sourcePort: 'item', target: 'fetch' },
+            { source: 'fetch', target: 'label' },
+          ],
+        }, 'Pinned in a loop', { pinData: { fetch: { name: 'Ada' } } });
+        const test = await post(flows(`/${flow.id}/run?wait=true`), { input: { ids: [1, 2] }, mode: 'test' });
+        expect(test.body.status).to.equal('succeeded');
+        expect(stepOf(test.body, 'each').output.results.map((r: { output: unknown }) => r.output)).to.deep.equal([{ label: 'Ada' }, { label: 'Ada' }]);
+        const production = await post(flows(`/${flow.id}/run?wait=true`), { input: { ids: [1, 2] } });
+        expect(production.body.status).to.equal('failed');
+      });
+
       it('are saved with the flow, exported and imported; a save that removes the node drops its pin; null clears them', async () => {
         const flow = await createFlow(ws, lookupFlow, 'Kept pins', { pinData: { lookup: { id: 1 } } });
         const got = await server.request('GET', flows(`/${flow.id}`), { token: ws.token });
