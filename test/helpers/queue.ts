@@ -38,9 +38,13 @@ export async function flushQueueRedis(): Promise<void> {
   }
 }
 
-/** A worker's config: the same storage, Redis and encryption key as the web process it serves. */
-export function workerConfig(web: Config): Config {
+/**
+ * A worker's config: the same storage, Redis and encryption key as the web process it serves; `env` adds
+ * what else the installation sets (the billing variables, for one).
+ */
+export function workerConfig(web: Config, env: Record<string, string> = {}): Config {
   return loadConfig({
+    ...env,
     DATA_DIR: web.dataDir,
     ...(web.databaseUrl ? { DATABASE_URL: web.databaseUrl } : {}),
     REDIS_URL: web.redisUrl!,
@@ -53,27 +57,27 @@ export function workerConfig(web: Config): Config {
 }
 
 /** Starts a worker in this process, its logs going to the web server's log list. */
-export function startTestWorker(server: TestServer): Promise<TestWorker> {
+export function startTestWorker(server: TestServer, env: Record<string, string> = {}): Promise<TestWorker> {
   const sink = new Writable({
     write(chunk, _enc, done) {
       server.logs.push(String(chunk));
       done();
     },
   });
-  const config = workerConfig(server.app.config);
+  const config = workerConfig(server.app.config, env);
   return startWorker(config, { logger: createLogger(config.logLevel, sink) });
 }
 
-/** `npm start` plus `npm run worker` × n, in queue mode on a freshly flushed Redis database. */
-export async function startQueueDeployment(kind: DatabaseKind, workerCount: number): Promise<QueueDeployment> {
+/** `npm start` plus `npm run worker` × n, in queue mode on a freshly flushed Redis database; `env` is given to every process. */
+export async function startQueueDeployment(kind: DatabaseKind, workerCount: number, env: Record<string, string> = {}): Promise<QueueDeployment> {
   await flushQueueRedis();
-  const server = await startServer(kind, { EXECUTION_MODE: 'queue', REDIS_URL: QUEUE_REDIS_URL });
+  const server = await startServer(kind, { ...env, EXECUTION_MODE: 'queue', REDIS_URL: QUEUE_REDIS_URL });
   const workers: TestWorker[] = [];
   const deployment: QueueDeployment = {
     server,
     workers,
     async addWorker() {
-      const worker = await startTestWorker(server);
+      const worker = await startTestWorker(server, env);
       workers.push(worker);
       return worker;
     },
