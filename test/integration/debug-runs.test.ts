@@ -391,8 +391,8 @@ for (const kind of databaseKinds) {
       await first?.close();
     });
 
-    it('a listen on one web process takes the request that lands on another; a worker runs the test execution', async () => {
-      const flow = await createFlow(ws, hookFlow, 'Two processes');
+    it('a listen on one web process takes the request that lands on another; a worker runs the test execution with the pins', async () => {
+      const flow = await createFlow(ws, hookFlow, 'Two processes', { pinData: { shape: { from: 'the pin' } } });
       const target = new URL(flow.triggers[0].url!);
       const listened = first.request('POST', `/api/subaccounts/${ws.sid}/flows/${flow.id}/listen`, { token: ws.token, body: { nodeId: 'hook', timeoutSeconds: 30 } });
       // The other process learns of the listen over Redis: its URL then answers a method it does not take with 405, not 404.
@@ -404,6 +404,8 @@ for (const kind of databaseKinds) {
       expect(heard.body.sample).to.deep.include({ body: { email: 'far@example.com' } });
       const execution = await waitForStatus(ws, heard.body.executionId, ['succeeded', 'failed']);
       expect(execution as unknown as { mode: string; status: string }).to.include({ mode: 'test', status: 'succeeded' });
+      // The worker read the test execution's pins with it.
+      expect(stepOf(execution, 'shape')).to.deep.include({ pinned: true, output: { from: 'the pin' } });
       expect((await second.request('POST', target.pathname, { body: {} })).status).to.equal(404);
     });
   });
