@@ -82,6 +82,16 @@ for (const kind of databaseKinds) {
         expect((await getExecution(ws, test.body.id)) as unknown as { mode: string }).to.include({ mode: 'test' });
       });
 
+      it('a retry of a test run is a test run too', async () => {
+        const flow = await createFlow(ws, lookupFlow, 'Retried test', { pinData: { greet: { text: 'pinned' } } });
+        const failed = await post(flows(`/${flow.id}/run?wait=true`), { input: {}, mode: 'test' });
+        expect(failed.body).to.include({ status: 'failed', mode: 'test' });
+        const retry = await post(`/api/subaccounts/${ws.sid}/executions/${failed.body.id}/retry`, {});
+        expect(retry.status).to.equal(202);
+        const again = (await waitForStatus(ws, retry.body.executionId, ['succeeded', 'failed'])) as unknown as { mode: string };
+        expect(again.mode).to.equal('test');
+      });
+
       it('a pinned node in a forEach branch emits its pin for every element', async () => {
         const flow = await createFlow(ws, {
           nodes: [
