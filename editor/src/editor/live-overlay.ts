@@ -12,15 +12,15 @@ export interface LiveHandlers {
   error(message: string): void;
 }
 
-/** How long a finished execution stays shown before its detail (logs, ports, input) is fetched. */
+/** How long the events pause after an execution finished before its detail (logs, ports, input) is fetched. */
 const DETAIL_DELAY_MS = 300;
 const STATUS_MS = 250;
 
 /**
  * Follows every execution of the flow over Socket.io. Events are folded into the run overlay once per
- * animation frame, however fast they come, and reported to the handlers at most four times a second; a
- * finished execution still shown on the canvas then gets its detail, for what events do not carry (logs,
- * attempts, the input, the ports that fired).
+ * animation frame, however fast they come, and reported to the handlers at most four times a second; once
+ * the events pause, a finished execution still shown on the canvas gets its detail, for what events do
+ * not carry (logs, attempts, the input, the ports that fired).
  */
 export function useLiveOverlay(store: EditorStore, base: string, flowId: string, handlers: LiveHandlers): void {
   const on = useRef(handlers);
@@ -35,26 +35,32 @@ export function useLiveOverlay(store: EditorStore, base: string, flowId: string,
       if (started) on.current.started(started.executionId);
       if (finished) on.current.finished(finished);
     }, every(STATUS_MS));
+    // The detail of the last finished execution is fetched once the stream has been quiet for a moment:
+    // during a burst the canvas moves on to the next execution anyway.
     let detailTimer: ReturnType<typeof setTimeout> | undefined;
-    const fetchDetail = (executionId: string) => {
-      clearTimeout(detailTimer);
-      detailTimer = setTimeout(() => {
-        if (store.getState().overlay?.executionId !== executionId) return;
-        api<Execution>('GET', `${base}/executions/${executionId}`).then(
-          (execution) => {
-            overlay.flush();
-            store.getState().setOverlay((o) => withDetail(o, execution));
-          },
-          () => undefined, // the live status stays as the events left it
-        );
-      }, DETAIL_DELAY_MS);
+    let detailOf: string | null = null;
+    const fetchDetail = () => {
+      const executionId = detailOf;
+      detailOf = null;
+      if (!executionId || store.getState().overlay?.executionId !== executionId) return;
+      api<Execution>('GET', `${base}/executions/${executionId}`).then(
+        (execution) => {
+          overlay.flush();
+          store.getState().setOverlay((o) => withDetail(o, execution));
+        },
+        () => undefined, // the live status stays as the events left it
+      );
     };
     const hangUp = subscribeFlow(
       flowId,
       (event) => {
         overlay.push(event);
         if (event.type === 'execution.started' || event.type === 'execution.finished') status.push(event);
-        if (event.type === 'execution.finished') fetchDetail(event.executionId);
+        if (event.type === 'execution.finished') detailOf = event.executionId;
+        if (detailOf) {
+          clearTimeout(detailTimer);
+          detailTimer = setTimeout(fetchDetail, DETAIL_DELAY_MS);
+        }
       },
       (message) => on.current.error(message),
     );
