@@ -130,6 +130,16 @@ describe('The editor in Chromium: "+" insertion, sticky notes and templates', fu
     await note.click({ position: { x: 4, y: 4 } });
     await note.getByRole('button', { name: 'Colour blue' }).click();
     await page.locator('.sticky-note.note-blue').waitFor();
+    // Moved by its head (the text area is for typing).
+    const placed = (await note.boundingBox())!;
+    const head = (await note.locator('.note-head').boundingBox())!;
+    await page.mouse.move(head.x + head.width / 2, head.y + head.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(head.x + head.width / 2 + 80, head.y + head.height / 2 + 40, { steps: 8 });
+    await page.mouse.up();
+    const moved = (await note.boundingBox())!;
+    expect(moved.x).to.be.greaterThan(placed.x + 50);
+    expect(moved.y).to.be.greaterThan(placed.y + 20);
     const before = (await note.boundingBox())!;
     const corner = (await note.locator('.note-resize').boundingBox())!;
     await page.mouse.move(corner.x + corner.width / 2, corner.y + corner.height / 2);

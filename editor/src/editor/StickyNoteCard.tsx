@@ -19,16 +19,19 @@ export const StickyNoteCard = memo(function StickyNoteCard({ data, selected }: N
   const color = note.color ?? 'yellow';
   return (
     <div className={`sticky-note note-${color}${selected ? ' selected' : ''}`} data-testid={`note-${note.id}`}>
-      {editable && selected && (
-        <div className="note-tools nodrag">
-          {NOTE_COLORS.map((c) => (
-            <button key={c} type="button" className={`note-swatch note-${c}`} aria-label={`Colour ${c}`} aria-pressed={c === color} onClick={() => edit('note colour', (d) => colorNote(d, note.id, c))} />
-          ))}
-          <button type="button" className="link" aria-label="Delete note" title="Delete note" onClick={() => edit('delete note', (d) => removeNotes(d, [note.id]))}>
-            ✕
-          </button>
-        </div>
-      )}
+      {/* The head is where a note is picked up (its text area is for typing); selected, it holds the tools. */}
+      <div className="note-head" title={editable ? 'Drag to move; select to colour or delete' : undefined}>
+        {editable && selected && (
+          <div className="note-tools">
+            {NOTE_COLORS.map((c) => (
+              <button key={c} type="button" className={`note-swatch note-${c} nodrag`} aria-label={`Colour ${c}`} aria-pressed={c === color} onClick={() => edit('note colour', (d) => colorNote(d, note.id, c))} />
+            ))}
+            <button type="button" className="link nodrag" aria-label="Delete note" title="Delete note" onClick={() => edit('delete note', (d) => removeNotes(d, [note.id]))}>
+              ✕
+            </button>
+          </div>
+        )}
+      </div>
       <textarea
         className="nodrag nowheel"
         aria-label="Note text"
