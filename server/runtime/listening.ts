@@ -28,7 +28,11 @@ export type ListenMessage =
   | { type: 'unlisten'; listenId: string }
   /** A request or event reached a listened trigger; with `executionId` it already started a (production) execution. */
   | { type: 'listen.sample'; listenId: string; requestId: string; sample: unknown; executionId?: string }
-  | { type: 'listen.reply'; requestId: string; executionId: string | null };
+  /** `busy`: the listener could not start the test execution now (a full backlog); the listen goes on. */
+  | { type: 'listen.reply'; requestId: string; executionId: string | null; busy?: boolean };
+
+/** What became of a request offered to a listener. */
+export type Offered = { executionId: string } | { refused: 'nobody' | 'busy' };
 
 interface Waiting {
   target: ListenTarget;
@@ -49,7 +53,7 @@ export class TestListening {
   private readonly announced = new Map<string, { target: ListenTarget; until: number }>();
   private readonly byToken = new Map<string, string>();
   private readonly waiting = new Map<string, Waiting>();
-  private readonly replies = new Map<string, (executionId: string | null) => void>();
+  private readonly replies = new Map<string, (offered: Offered) => void>();
   private readonly off: () => void;
 
   constructor(private readonly bus: EventBus) {
@@ -106,16 +110,17 @@ export class TestListening {
 
   /**
    * Hands a sample for an inactive flow to its listener, which starts the test execution: resolves with
-   * its id, or null when nobody took it (the listen ended meanwhile, or another request came first).
+   * its id, or why not: `nobody` took it (the listen ended meanwhile, or another request came first), or
+   * the listener is `busy` (it could not start it now, and listens on).
    */
-  offer(listenId: string, sample: unknown): Promise<string | null> {
+  offer(listenId: string, sample: unknown): Promise<Offered> {
     const requestId = randomUUID();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => done(null), OFFER_WAIT_MS);
-      const done = (executionId: string | null) => {
+      const timer = setTimeout(() => done({ refused: 'nobody' }), OFFER_WAIT_MS);
+      const done = (offered: Offered) => {
         clearTimeout(timer);
         this.replies.delete(requestId);
-        resolve(executionId);
+        resolve(offered);
       };
       this.replies.set(requestId, done);
       this.send({ type: 'listen.sample', listenId, requestId, sample });
@@ -162,7 +167,7 @@ export class TestListening {
         this.forget(message.listenId);
         return;
       case 'listen.reply':
-        this.replies.get(message.requestId)?.(message.executionId);
+        this.replies.get(message.requestId)?.(message.executionId ? { executionId: message.executionId } : { refused: message.busy ? 'busy' : 'nobody' });
         return;
       case 'listen.sample':
         void this.take(message);
@@ -175,7 +180,7 @@ export class TestListening {
   /** On the listening process: the first sample is the one; later ones are refused. */
   private async take(message: Extract<ListenMessage, { type: 'listen.sample' }>): Promise<void> {
     const waiting = this.waiting.get(message.listenId);
-    const reply = (executionId: string | null) => this.send({ type: 'listen.reply', requestId: message.requestId, executionId });
+    const reply = (executionId: string | null, busy = false) => this.send({ type: 'listen.reply', requestId: message.requestId, executionId, ...(busy ? { busy } : {}) });
     if (!waiting) return; // another process's listen
     if (waiting.taken) {
       if (!message.executionId) reply(null);
@@ -192,7 +197,7 @@ export class TestListening {
       waiting.settle({ sample: message.sample, executionId });
     } catch {
       waiting.taken = false;
-      reply(null);
+      reply(null, true);
     }
   }
 }

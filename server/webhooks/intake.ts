@@ -101,9 +101,9 @@ export function webhookRoutes(inbox: WebhookInbox, runtime: Runtime, listening?:
     const body = parseBody(req, raw);
     if (listenId && !flow.active) {
       // A test event: the listener starts the test execution (it is stored before this answer).
-      const executionId = await listening!.offer(listenId, { method: req.method, headers: req.headers, query: req.query, body });
-      if (!executionId) throw notFound('webhook (unknown URL, or the flow is not active)');
-      res.status(202).json({ executionId });
+      const offered = await listening!.offer(listenId, { method: req.method, headers: req.headers, query: req.query, body });
+      if ('refused' in offered) throw offered.refused === 'busy' ? backlogFull() : notFound('webhook (unknown URL, or the flow is not active)');
+      res.status(202).json({ executionId: offered.executionId });
       return;
     }
     const key = idempotencyKey(req, body, config);

@@ -18,7 +18,7 @@ describe('listening for a test event (server/runtime/listening.ts)', () => {
     expect(listenId).to.be.a('string');
     expect(listening.forNode('f1', 'hook')).to.equal(listenId);
     const [first, second] = await Promise.all([listening.offer(listenId, { n: 1 }), listening.offer(listenId, { n: 2 })]);
-    expect([first, second]).to.deep.equal(['exec-1', null]);
+    expect([first, second]).to.deep.equal([{ executionId: 'exec-1' }, { refused: 'nobody' }]);
     expect(started).to.deep.equal([{ n: 1 }]);
     expect(await heard).to.deep.equal({ sample: { n: 1 }, executionId: 'exec-1' });
     expect(listening.forToken('tok')).to.equal(undefined, 'the URL closes once the listen ends');
@@ -44,7 +44,7 @@ describe('listening for a test event (server/runtime/listening.ts)', () => {
     expect(listening.listening).to.equal(false);
   });
 
-  it('a start that fails leaves the listen open for the next request', async () => {
+  it('a start that fails (a full backlog) is refused as busy and leaves the listen open for the next request', async () => {
     let calls = 0;
     const heard = listening.listen(
       webhook,
@@ -56,8 +56,8 @@ describe('listening for a test event (server/runtime/listening.ts)', () => {
       new AbortController().signal,
     );
     const listenId = listening.forToken('tok')!;
-    expect(await listening.offer(listenId, 1)).to.equal(null);
-    expect(await listening.offer(listenId, 2)).to.equal('exec-2');
+    expect(await listening.offer(listenId, 1)).to.deep.equal({ refused: 'busy' });
+    expect(await listening.offer(listenId, 2)).to.deep.equal({ executionId: 'exec-2' });
     expect(await heard).to.deep.equal({ sample: 2, executionId: 'exec-2' });
   });
 });
