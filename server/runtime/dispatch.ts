@@ -241,10 +241,20 @@ export function redisConnection(url: string): Redis {
 
 /** Queue mode, producing side: the web process puts execution ids on BullMQ. */
 interface JobData {
-  executionId: string;
+  /** One execution: a re-dispatch (recovery, a resumed wait), whose job id is the execution's id. */
+  executionId?: string;
+  /** Executions created together (one intake commit), run by one worker. */
+  executionIds?: string[];
   /** Just created, so the worker need not look for steps. */
   fresh: boolean;
 }
+
+/**
+ * Executions created in the same tick go to BullMQ as jobs of this many: a job costs Redis and the worker
+ * about as much as running a short flow, so one per execution was most of queue mode's overhead. Small
+ * enough that several workers share a burst.
+ */
+export const EXECUTIONS_PER_JOB = 20;
 
 export class QueueDispatcher implements Dispatcher {
   private readonly queue: Queue;
@@ -298,11 +308,19 @@ export class QueueDispatcher implements Dispatcher {
 
   private async flush(): Promise<void> {
     const batch = this.pending.splice(0);
-    try {
+    const fresh = batch.filter(({ data }) => data.fresh).map(({ data }) => data.executionId!);
+    const jobs: { name: string; data: JobData; opts: { jobId: string; removeOnComplete: true; removeOnFail: true } }[] = [];
+    for (let i = 0; i < fresh.length; i += EXECUTIONS_PER_JOB) {
+      const executionIds = fresh.slice(i, i + EXECUTIONS_PER_JOB);
+      // New executions are dispatched once; the job is named after its first.
+      jobs.push({ name: 'run', data: { executionIds, fresh: true }, opts: { jobId: `batch-${executionIds[0]}`, removeOnComplete: true, removeOnFail: true } });
+    }
+    for (const { data } of batch) {
       // jobId = execution id: re-dispatching an execution whose job is still queued or active is a no-op.
-      await this.queue.addBulk(
-        batch.map(({ data }) => ({ name: 'run', data, opts: { jobId: data.executionId, removeOnComplete: true, removeOnFail: true } })),
-      );
+      if (!data.fresh) jobs.push({ name: 'run', data, opts: { jobId: data.executionId!, removeOnComplete: true, removeOnFail: true } });
+    }
+    try {
+      await this.queue.addBulk(jobs);
       for (const { done } of batch) done.resolve();
     } catch (err) {
       for (const { done } of batch) done.reject(err);
@@ -320,7 +338,41 @@ export class QueueDispatcher implements Dispatcher {
   }
 }
 
-/** Queue mode, consuming side: `npm run worker` processes run executions from BullMQ. */
+/**
+ * Queue mode, consuming side: `npm run worker` processes run executions from BullMQ, at most
+ * `concurrency` at once however they came (one per job, or many in a job).
+ */
 export function startQueueWorker(connection: Redis, run: (executionId: string, fresh?: 'new') => Promise<void>, concurrency: number): Worker {
-  return new Worker<JobData>(QUEUE_NAME, async (job) => run(String(job.data.executionId), job.data.fresh ? 'new' : undefined), { connection, concurrency });
+  const slots = new Slots(concurrency);
+  return new Worker<JobData>(
+    QUEUE_NAME,
+    async (job) => {
+      const ids = Array.isArray(job.data.executionIds) ? job.data.executionIds.map(String) : [String(job.data.executionId)];
+      const fresh = job.data.fresh ? 'new' : undefined;
+      const outcomes = await Promise.allSettled(ids.map((id) => slots.run(() => run(id, fresh))));
+      const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+    { connection, concurrency },
+  );
+}
+
+/** A counting semaphore: at most `size` tasks run at once, the others wait in order. */
+class Slots {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
 }
