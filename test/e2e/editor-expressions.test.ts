@@ -41,6 +41,17 @@ async function dragInto(page: Page, source: Locator, target: Locator): Promise<v
   await page.mouse.up();
 }
 
+/** Waits for a field to hold a value (the form's round trip through the store may take a render). */
+async function valueOf(field: Locator, expected: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  let actual = await field.inputValue();
+  while (actual !== expected && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    actual = await field.inputValue();
+  }
+  expect(actual).to.equal(expected);
+}
+
 const lead = { body: { email: 'ana@example.com', plan: 'pro', items: [{ sku: 'A-1', qty: 2 }, { sku: 'B-7', qty: 1, gift: true }] } };
 
 /** A chain of set nodes: each execution sends an event per node, and two more. */
@@ -151,7 +162,7 @@ describe('The editor in Chromium: expressions, data views and the timeline', fun
     await page.keyboard.type('pl');
     expect(await activeLabel()).to.equal('body.plan');
     await value.press('Enter');
-    expect(await value.inputValue()).to.equal('{"to": "{{ $json.body.plan }}"}');
+    await valueOf(value, '{"to": "{{ $json.body.plan }}"}');
     await panel().getByTestId('live-value').filter({ hasText: '{ "to": "pro" }' }).waitFor();
     await page.getByTestId('node-greet').locator('.node-summary').filter({ hasText: '{{ $json.body.plan }}' }).waitFor();
 
@@ -176,7 +187,7 @@ describe('The editor in Chromium: expressions, data views and the timeline', fun
     const rule = panel().getByLabel('Rule 1 value');
     await rule.fill('');
     await dragInto(page, plan, rule);
-    expect(await rule.inputValue()).to.equal('{{ $json.body.plan }}');
+    await valueOf(rule, '{{ $json.body.plan }}');
     await panel().getByTestId('live-value').filter({ hasText: '"pro"' }).waitFor();
     await page.getByTestId('node-check').locator('.node-summary').filter({ hasText: '$json.body.plan is not empty' }).waitFor();
 
@@ -185,7 +196,7 @@ describe('The editor in Chromium: expressions, data views and the timeline', fun
     const value = panel().locator('textarea');
     await value.fill('');
     await dragInto(page, panel().locator('details', { hasText: 'Input data' }).locator('[data-expression="{{ $json.body.email }}"]'), value);
-    expect(await value.inputValue()).to.equal('"{{ $json.body.email }}"');
+    await valueOf(value, '"{{ $json.body.email }}"');
     await panel().getByTestId('live-value').filter({ hasText: '"ana@example.com"' }).waitFor();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved: version 2' }).waitFor();
@@ -229,17 +240,22 @@ describe('The editor in Chromium: expressions, data views and the timeline', fun
     await page.goto(`${server.url}/s/${ws.sid}/flows/${busy}`);
     await page.getByTestId('node-s40').waitFor();
     await page.waitForTimeout(500); // the socket subscribes
-    // Long tasks and the gaps between frames, measured in the page while the events stream in.
-    // (A string: functions handed to the page must not carry the test compiler's helpers.)
+    // Frames and long tasks, recorded in the page: first while nothing happens (what this machine gives
+    // now), then while the events stream in. (Strings: functions handed to the page must not carry the
+    // test compiler's helpers.)
     await page.evaluate(`(() => {
       const perf = (window.perf = { longTasks: [], frames: [], stop: false });
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => perf.longTasks.push(e.duration))).observe({ type: 'longtask' });
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => perf.longTasks.push({ at: e.startTime, ms: e.duration }))).observe({ type: 'longtask' });
       const tick = (t) => {
         perf.frames.push(t);
         if (!perf.stop) requestAnimationFrame(tick);
       };
       requestAnimationFrame(tick);
     })()`);
+    const now = (): Promise<number> => page.evaluate('performance.now()');
+    const quietFrom = await now();
+    await page.waitForTimeout(2000);
+    const streamFrom = await now();
     // Three executions a second of 43 events each (started, 41 steps, finished), for four seconds.
     const started = Date.now();
     const ids: string[] = [];
@@ -253,19 +269,25 @@ describe('The editor in Chromium: expressions, data views and the timeline', fun
     // The canvas ends on the last execution, every node succeeded, and its timeline shows all steps.
     await page.locator('[data-testid="node-s40"][data-status="succeeded"]').waitFor();
     await page.getByRole('region', { name: 'Execution timeline' }).locator('[data-testid="timeline-s40"][data-status="succeeded"]').waitFor();
-    const perf: { longest: number; longTasks: number; frames: number; worstGap: number; seconds: number } = await page.evaluate(`(() => {
-      const perf = window.perf;
-      perf.stop = true;
-      const gaps = perf.frames.slice(1).map((t, i) => t - perf.frames[i]);
-      return { longest: Math.max(0, ...perf.longTasks), longTasks: perf.longTasks.length, frames: perf.frames.length, worstGap: Math.max(...gaps), seconds: (perf.frames[perf.frames.length - 1] - perf.frames[0]) / 1000 };
-    })()`);
-    console.log(`      ${ids.length} executions, ${Math.round((ids.length * 43) / seconds)} events/s; ${perf.frames} frames in ${perf.seconds.toFixed(1)} s, worst frame gap ${Math.round(perf.worstGap)} ms, ${perf.longTasks} long tasks, longest ${Math.round(perf.longest)} ms`);
+    const streamTo = await now();
+    const { frames, longTasks } = (await page.evaluate('(() => { window.perf.stop = true; return window.perf; })()')) as { frames: number[]; longTasks: Array<{ at: number; ms: number }> };
+    const fps = (from: number, to: number) => (frames.filter((t) => t >= from && t < to).length / (to - from)) * 1000;
+    const during = frames.filter((t) => t >= streamFrom && t < streamTo);
+    const worstGap = Math.max(...during.slice(1).map((t, i) => t - during[i]));
+    const longest = Math.max(0, ...longTasks.filter((l) => l.at >= streamFrom).map((l) => l.ms));
+    const quietFps = fps(quietFrom, streamFrom);
+    const streamFps = fps(streamFrom, streamTo);
+    console.log(
+      `      ${ids.length} executions, ${Math.round((ids.length * 43) / seconds)} events/s: ${streamFps.toFixed(0)} frames/s (${quietFps.toFixed(0)} when quiet), worst frame gap ${Math.round(worstGap)} ms, longest task ${Math.round(longest)} ms`,
+    );
     expect(ids.length).to.be.at.least(10);
     // No freeze: frames kept coming. The bounds leave room for a loaded machine (two shared cores, where
     // a 50 ms task can take 500 ms of wall time); a canvas that froze under the stream would break them.
-    expect(perf.worstGap, 'worst gap between frames (ms)').to.be.lessThan(1000);
-    expect(perf.longest, 'longest task (ms)').to.be.lessThan(1000);
-    expect(perf.frames / perf.seconds, 'frames per second').to.be.greaterThan(10);
+    expect(worstGap, 'worst gap between frames (ms)').to.be.lessThan(1000);
+    expect(longest, 'longest task (ms)').to.be.lessThan(1000);
+    // Frames keep coming while they stream (measured here: 30 to 45 a second of the 55 to 60 of a quiet
+    // canvas; under 20 only when the machine is loaded), never down to a crawl.
+    expect(streamFps, 'frames per second while the events stream in').to.be.greaterThan(Math.min(8, quietFps / 5));
     expect(errors).to.deep.equal([]);
   });
 });

@@ -1,18 +1,47 @@
 import { memo, useCallback, useEffect, useState } from 'react';
+import type { RunOverlay } from '../lib/overlay';
 import { formatDuration, timelineOf, type TimelineRow as Row } from '../lib/timeline';
 import { useEditor, useEditorStore } from './context';
+import type { EditorStore } from './store';
 import '../styles/timeline.css';
 
 const OPEN_KEY = 'switchboard.timeline';
 const TICK_MS = 200;
 
 /**
+ * The run overlay, at most once per `ms`: the nodes on the canvas follow every frame, the timeline (whose
+ * bars all move as the run grows) five times a second is enough. The last change always lands.
+ */
+function useOverlayEvery(store: EditorStore, ms: number): RunOverlay | null {
+  const [overlay, setOverlay] = useState(() => store.getState().overlay);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let last = 0;
+    const update = () => {
+      timer = undefined;
+      last = Date.now();
+      setOverlay(store.getState().overlay);
+    };
+    update();
+    const unsubscribe = store.subscribe((state, previous) => {
+      if (state.overlay === previous.overlay || timer !== undefined) return;
+      timer = setTimeout(update, Math.max(0, ms - (Date.now() - last)));
+    });
+    return () => {
+      unsubscribe();
+      clearTimeout(timer);
+    };
+  }, [store, ms]);
+  return overlay;
+}
+
+/**
  * The execution shown on the canvas as a timeline: per step its start, a duration bar and its status,
- * growing while the run goes on. It reads the same overlay as the nodes (updated once per frame).
+ * growing while the run goes on. It reads the same overlay as the nodes, five times a second.
  */
 export function Timeline() {
   const store = useEditorStore();
-  const overlay = useEditor((s) => s.overlay);
+  const overlay = useOverlayEvery(store, TICK_MS);
   const nodes = useEditor((s) => s.nodes);
   const [open, setOpen] = useState(() => localStorage.getItem(OPEN_KEY) !== 'closed');
   const [now, setNow] = useState(() => Date.now());
@@ -67,3 +96,9 @@ const TimelineRow = memo(function TimelineRow({ nodeId, name, status, startMs, d
     </li>
   );
 });
+
+/** "(last run: succeeded)" beside a notice: only this re-renders when the run's status changes. */
+export function LastRunStatus() {
+  const status = useEditor((s) => s.overlay?.status);
+  return status ? <span className="muted"> (last run: {status})</span> : null;
+}

@@ -22,7 +22,7 @@ import { Palette } from './Palette';
 import { RunDialog, type RunMode } from './RunDialog';
 import { DebugContext } from './debug-context';
 import { pinsToSave } from '../lib/pins';
-import { Timeline } from './Timeline';
+import { LastRunStatus, Timeline } from './Timeline';
 import { useShortcuts } from './shortcuts';
 
 interface Notice {
@@ -54,7 +54,6 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
   const canUndo = useEditor((s) => s.history.past.length > 0);
   const canRedo = useEditor((s) => s.history.future.length > 0);
   const selected = useEditor((s) => (s.selected.size === 1 ? [...s.selected][0] : null));
-  const overlayStatus = useEditor((s) => s.overlay?.status);
   const info = (text: string) => setNotice({ kind: 'info', text });
   const fail = (err: unknown) => setNotice({ kind: 'error', text: messageOf(err) });
 
@@ -305,7 +304,7 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
               ))}
             </ul>
           )}
-          {overlayStatus && notice.kind === 'info' && <span className="muted"> (last run: {overlayStatus})</span>}
+          {notice.kind === 'info' && <LastRunStatus />}
           <button type="button" className="link" aria-label="Dismiss" onClick={() => setNotice(null)}>
             ✕
           </button>
