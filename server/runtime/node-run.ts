@@ -1,3 +1,4 @@
+import type { TenantCeilings } from '../../nodes/contract.js';
 import type { Models } from '../db/models/index.js';
 import type { PinData } from '../db/models/runtime.js';
 import { newId } from '../db/columns.js';
@@ -19,6 +20,8 @@ export interface NodeRunDeps {
   allowPrivateNetwork: boolean;
   integrations: IntegrationAccess;
   observeStep?: StepObserver;
+  /** The tenant's ceilings where lower than the server's (its plan, when billing is on), as executions' steps get them. */
+  ceilingsOf?(subaccountId: string): TenantCeilings | undefined | Promise<TenantCeilings | undefined>;
 }
 
 export interface NodeRunRequest {
@@ -82,6 +85,7 @@ export async function runNode(deps: NodeRunDeps, request: NodeRunRequest): Promi
     sandbox: deps.sandbox,
     observe: deps.observeStep,
     integrations: deps.integrations,
+    ceilings: await deps.ceilingsOf?.(request.subaccountId),
   });
   delete step.respond; // no webhook request waits on a node run
   return { step, input, inputFrom };

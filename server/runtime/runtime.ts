@@ -125,7 +125,8 @@ export class Runtime {
   /** Runs one node of a flow in test mode and answers its step; nothing is stored (CONTRACT §5, the editor's "run this node"). */
   runNode(request: NodeRunRequest): Promise<NodeRun> {
     const { models, sandbox, allowPrivateNetwork, observeStep } = this.options;
-    return runNode({ models, store: this.store, sandbox, allowPrivateNetwork: allowPrivateNetwork ?? false, integrations: this.integrations, observeStep }, request);
+    const ceilingsOf = (subaccountId: string) => this.gate?.ceilings(subaccountId);
+    return runNode({ models, store: this.store, sandbox, allowPrivateNetwork: allowPrivateNetwork ?? false, integrations: this.integrations, observeStep, ceilingsOf }, request);
   }
 
   get models(): Models {

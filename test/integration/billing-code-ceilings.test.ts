@@ -16,9 +16,9 @@ const codeFlow = (code: string, config: Record<string, unknown> = {}): Graph => 
   edges: [{ source: 'start', target: 'code' }],
 });
 
-// About 40 MB kept alive (arrays of 2^17 doubles, 1 MB each): past Starter's 32 MB heap, within Professional's
+// About 52 MB kept alive (arrays of 2^17 doubles, 1 MB each): past Starter's 32 MB heap, within Professional's
 // 64 MB (the server's CODE_MEMORY_MB default).
-const HUNGRY = 'const kept = []; for (let i = 0; i < 40; i++) kept.push(new Array(1 << 17).fill(i + 0.5)); return kept.length;';
+const HUNGRY = 'const kept = []; for (let i = 0; i < 52; i++) kept.push(new Array(1 << 17).fill(i + 0.5)); return kept.length;';
 
 /**
  * The plan's code node ceilings: the lower of the plan's and the server's CODE_* ceilings bound a code
@@ -54,8 +54,13 @@ for (const kind of databaseKinds) {
       const hungry = await createFlow(ws, codeFlow(HUNGRY));
       const asking = await createFlow(ws, codeFlow('return "room enough"', { memoryMb: 48 }));
 
+      // The editor's "run this node" gets the plan's ceilings too.
+      const alone = await server.request('POST', `/api/subaccounts/${ws.sid}/flows/${hungry.id}/nodes/code/run`, { token: ws.token, body: { input: {} } });
+      expect(alone.status, alone.text).to.equal(200);
+      expect(alone.body.error).to.deep.include({ code: 'memory_limit_exceeded' });
+      expect(alone.body.error.message).to.include('set by the Starter plan');
       const stopped = stepOf(await runAndWait(ws, hungry.id), 'code');
-      expect(stopped.status).to.equal('failed');
+      expect(stopped.status, JSON.stringify(stopped)).to.equal('failed');
       expect(stopped.error).to.deep.include({ code: 'memory_limit_exceeded' });
       expect(stopped.error!.message).to.include('memory limit of 32 MB');
       expect(stopped.error!.message).to.include('The ceiling of 32 MB is set by the Starter plan; upgrade to the Professional plan in billing for 64 MB and 5000 ms.');
@@ -66,7 +71,7 @@ for (const kind of databaseKinds) {
       await subscribeTo(server, stripe, agency, PROFESSIONAL);
       const ran = stepOf(await runAndWait(ws, hungry.id), 'code');
       expect(ran.error).to.equal(null);
-      expect(ran.output).to.equal(40);
+      expect(ran.output).to.equal(52);
       expect(stepOf(await runAndWait(ws, asking.id), 'code').output).to.equal('room enough');
       // Above the server's own ceiling, the server's variable is named, whatever the plan.
       const greedy = await createFlow(ws, codeFlow('return 1', { memoryMb: 100 }));
@@ -88,7 +93,7 @@ for (const kind of databaseKinds) {
       const ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
       const ran = stepOf(await runAndWait(ws, (await createFlow(ws, codeFlow(HUNGRY))).id), 'code');
       expect(ran.error).to.equal(null);
-      expect(ran.output).to.equal(40);
+      expect(ran.output).to.equal(52);
     });
   });
 }
