@@ -235,6 +235,17 @@ describe('The editor in Chromium: expressions, data views and the timeline', fun
     await view.getByText(/^No logs/).waitFor();
   });
 
+  it('previews against the flow’s last execution when the canvas shows none', async () => {
+    await page.reload();
+    await page.getByTestId('node-check').waitFor();
+    expect(await page.getByRole('region', { name: 'Execution timeline' }).count()).to.equal(0);
+    expect(await page.getByTestId('node-check').getAttribute('data-status')).to.equal('');
+    await page.getByTestId('node-check').click();
+    const check = page.getByRole('complementary', { name: 'Node check' });
+    await check.getByTestId('live-value').filter({ hasText: '"pro"' }).waitFor();
+    await check.locator('details', { hasText: 'Input data' }).locator('[data-expression="{{ $json.body.email }}"]').waitFor();
+  });
+
   it('keeps the canvas responsive under 100 live events per second', async () => {
     const busy = (await createFlow(ws, busyChain(40), 'Busy')).id;
     await page.goto(`${server.url}/s/${ws.sid}/flows/${busy}`);

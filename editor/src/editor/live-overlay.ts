@@ -4,6 +4,7 @@ import { subscribeFlow } from '../api/socket';
 import type { Execution, ExecutionEvent } from '../api/types';
 import { every, frameBatcher } from '../lib/frame-batch';
 import { applyEvents, withDetail } from '../lib/overlay';
+import { loadLastRun } from './last-run';
 import type { EditorStore } from './store';
 
 export interface LiveHandlers {
@@ -20,7 +21,8 @@ const STATUS_MS = 250;
  * Follows every execution of the flow over Socket.io. Events are folded into the run overlay once per
  * animation frame, however fast they come, and reported to the handlers at most four times a second; once
  * the events pause, a finished execution still shown on the canvas gets its detail, for what events do
- * not carry (logs, attempts, the input, the ports that fired).
+ * not carry (logs, attempts, the input, the ports that fired). The flow's last execution is fetched too,
+ * for expressions to work with before anything runs (see last-run.ts).
  */
 export function useLiveOverlay(store: EditorStore, base: string, flowId: string, handlers: LiveHandlers): void {
   const on = useRef(handlers);
@@ -51,6 +53,8 @@ export function useLiveOverlay(store: EditorStore, base: string, flowId: string,
         () => undefined, // the live status stays as the events left it
       );
     };
+    const lastRun = new AbortController();
+    void loadLastRun(store, base, flowId, lastRun.signal);
     const hangUp = subscribeFlow(
       flowId,
       (event) => {
@@ -65,6 +69,7 @@ export function useLiveOverlay(store: EditorStore, base: string, flowId: string,
       (message) => on.current.error(message),
     );
     return () => {
+      lastRun.abort();
       hangUp();
       overlay.dispose();
       status.dispose();
