@@ -1,17 +1,12 @@
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { databaseKinds } from '../helpers/databases.js';
 import { createFlow, type Workspace } from '../helpers/flows.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency, type Agency } from '../helpers/story.js';
-import { DESKTOP, launchChromium, openPage, saveFailure } from './helpers/browser.js';
-import { buildEditorIfStale } from './helpers/editor-build.js';
+import type { TestServer } from '../helpers/server.js';
+import type { Agency } from '../helpers/story.js';
+import { saveFailure } from './helpers/browser.js';
+import { closeEditorSession, DOCS, startEditorSession } from './helpers/session.js';
 
-const sqlite = databaseKinds.find((k) => k.name === 'sqlite')!;
-const docs = fileURLToPath(new URL('../../docs/editor/', import.meta.url));
-const shot = (page: Page, name: string) => page.screenshot({ path: `${docs}${name}.png` });
+const shot = (page: Page, name: string) => page.screenshot({ path: `${DOCS}${name}.png` });
 
 describe('The editor in Chromium: "+" insertion, sticky notes and templates', function () {
   this.timeout(180_000);
@@ -29,11 +24,7 @@ describe('The editor in Chromium: "+" insertion, sticky notes and templates', fu
   const edgeIds = async () => (await page.locator('.react-flow__edge').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).sort();
 
   before(async () => {
-    buildEditorIfStale();
-    mkdirSync(docs, { recursive: true });
-    server = await startServer(sqlite);
-    owner = await registerAgency(server, 'Northwind Marketing');
-    ws = { server, token: owner.token, sid: await createSubaccount(server, owner.token, 'Bakery client') };
+    ({ server, browser, context, page, errors, owner, ws } = await startEditorSession());
     const graph = {
       nodes: [
         { id: 'start', type: 'trigger.manual', position: { x: 0, y: 0 } },
@@ -42,19 +33,11 @@ describe('The editor in Chromium: "+" insertion, sticky notes and templates', fu
       edges: [{ source: 'start', target: 'shape' }],
     };
     flowId = (await createFlow(ws, graph, 'Order follow-up')).id;
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: DESKTOP });
-    await context.addInitScript((token) => localStorage.setItem('switchboard.token', token), owner.token);
-    errors = [];
-    page = await openPage(context, errors);
   });
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') await saveFailure(page, 'editor-canvas');
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => closeEditorSession({ browser, server }));
 
   it('inserts a node on an edge with its "+" from the keyboard, rewiring the edges, and one undo takes it back', async () => {
     await page.goto(`${server.url}/s/${ws.sid}/flows/${flowId}`);

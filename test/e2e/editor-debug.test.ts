@@ -1,16 +1,11 @@
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { databaseKinds } from '../helpers/databases.js';
 import { createFlow, stepOf, type Execution, type Graph, type Workspace } from '../helpers/flows.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency, type Agency } from '../helpers/story.js';
-import { DESKTOP, launchChromium, openPage, saveFailure } from './helpers/browser.js';
-import { buildEditorIfStale } from './helpers/editor-build.js';
+import type { TestServer } from '../helpers/server.js';
+import type { Agency } from '../helpers/story.js';
+import { saveFailure } from './helpers/browser.js';
+import { closeEditorSession, DOCS, startEditorSession } from './helpers/session.js';
 
-const sqlite = databaseKinds.find((k) => k.name === 'sqlite')!;
-const docs = fileURLToPath(new URL('../../docs/editor/', import.meta.url));
 
 /** manual → lookup (code that fails: the service it stands for is down) → greet. */
 const lookupFlow: Graph = {
@@ -51,24 +46,12 @@ describe('The editor in Chromium: pinned data, node runs, test runs, listening f
   const node = (id: string, status?: string) => page.locator(`[data-testid="node-${id}"]${status ? `[data-status="${status}"]` : ''}`);
 
   before(async () => {
-    buildEditorIfStale();
-    mkdirSync(docs, { recursive: true });
-    server = await startServer(sqlite);
-    owner = await registerAgency(server, 'Northwind Marketing');
-    ws = { server, token: owner.token, sid: await createSubaccount(server, owner.token, 'Bakery client') };
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: DESKTOP });
-    await context.addInitScript((token) => localStorage.setItem('switchboard.token', token), owner.token);
-    errors = [];
-    page = await openPage(context, errors);
+    ({ server, browser, context, page, errors, owner, ws } = await startEditorSession());
   });
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') await saveFailure(page, 'editor-debug');
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => closeEditorSession({ browser, server }));
 
   let lookupId: string;
 
@@ -82,6 +65,8 @@ describe('The editor in Chromium: pinned data, node runs, test runs, listening f
     await page.getByTestId('pin-lookup').waitFor();
     await panel().getByTestId('pinned-badge').waitFor();
 
+    // The open panel covers the right of the canvas, where the next node may be: bring every node into view.
+    await page.getByRole('toolbar', { name: 'Flow' }).getByRole('button', { name: 'Fit view', exact: true }).click();
     await node('greet').click();
     await panel().getByRole('button', { name: 'Run this node' }).click();
     await panel().getByTestId('debug-message').filter({ hasText: 'Succeeded. Ran on the pinned data before it.' }).waitFor();
@@ -107,7 +92,7 @@ describe('The editor in Chromium: pinned data, node runs, test runs, listening f
     await node('lookup').click();
     await page.getByRole('toolbar', { name: 'Flow' }).getByRole('button', { name: 'Fit view', exact: true }).click();
     await page.waitForTimeout(400); // the fit animates for 200 ms: the picture waits for it to end
-    await page.screenshot({ path: `${docs}debugging.png` });
+    await page.screenshot({ path: `${DOCS}debugging.png` });
 
     await page.getByRole('toolbar', { name: 'Flow' }).getByRole('button', { name: 'Run', exact: true }).click();
     await page.getByRole('dialog').getByLabel(/Production run/).check();

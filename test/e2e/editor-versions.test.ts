@@ -1,17 +1,12 @@
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { databaseKinds } from '../helpers/databases.js';
 import { createFlow, waitForStatus, type Graph, type Workspace } from '../helpers/flows.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency, type Agency } from '../helpers/story.js';
-import { DESKTOP, launchChromium, openPage, saveFailure } from './helpers/browser.js';
-import { buildEditorIfStale } from './helpers/editor-build.js';
+import type { TestServer } from '../helpers/server.js';
+import type { Agency } from '../helpers/story.js';
+import { openPage, saveFailure } from './helpers/browser.js';
+import { closeEditorSession, DOCS, startEditorSession } from './helpers/session.js';
 
-const sqlite = databaseKinds.find((k) => k.name === 'sqlite')!;
-const docs = fileURLToPath(new URL('../../docs/editor/', import.meta.url));
-const shot = (page: Page, name: string) => page.screenshot({ path: `${docs}${name}.png` });
+const shot = (page: Page, name: string) => page.screenshot({ path: `${DOCS}${name}.png` });
 
 const greeter = (greeting: string): Graph => ({
   nodes: [
@@ -51,26 +46,13 @@ describe('The editor in Chromium: conflicts, drafts, versions, code, cron and ap
   const toolbar = () => page.getByRole('toolbar', { name: 'Flow' });
 
   before(async () => {
-    buildEditorIfStale();
-    mkdirSync(docs, { recursive: true });
-    server = await startServer(sqlite);
-    owner = await registerAgency(server, 'Northwind Marketing');
-    ws = { server, token: owner.token, sid: await createSubaccount(server, owner.token, 'Bakery client') };
+    ({ server, browser, context, page, errors, owner, ws } = await startEditorSession());
     flowId = (await createFlow(ws, greeter('one'), 'Greeter')).id;
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: DESKTOP });
-    // Signed in as the owner: the token where the editor keeps it.
-    await context.addInitScript((token) => localStorage.setItem('switchboard.token', token), owner.token);
-    errors = [];
-    page = await openPage(context, errors);
   });
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') await saveFailure(page, 'editor-versions');
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => closeEditorSession({ browser, server }));
 
   it('refuses a stale save and offers compare, then overwrite with mine', async () => {
     await page.goto(flowUrl());
@@ -134,7 +116,7 @@ describe('The editor in Chromium: conflicts, drafts, versions, code, cron and ap
     await toolbar().getByRole('button', { name: 'History' }).click();
     const history = page.getByRole('complementary', { name: 'Version history' });
     for (const v of [1, 2, 3, 4, 5]) await history.getByTestId(`version-${v}`).filter({ hasText: owner.email }).waitFor();
-    await history.getByRole('button', { name: 'Compare version 1 with version 5' }).click();
+    await history.getByRole('button', { name: 'Compare with v5: version 1' }).click();
     const dialog = page.getByRole('dialog', { name: 'Version 1 → version 5' });
     const row = dialog.getByRole('row').filter({ hasText: 'config.value.greeting' });
     expect(await row.locator('.before').textContent()).to.equal('"one"');
