@@ -5,12 +5,16 @@ import { FlowsScreen } from '../screens/FlowsScreen';
 import { ExecutionsScreen } from '../screens/ExecutionsScreen';
 import { NoSubaccount } from '../screens/NoSubaccount';
 import { SignInScreen } from '../screens/SignInScreen';
+import { parseRoute } from '../lib/route';
+import { loadEditorScreen, openEarly } from './open-flow';
 import { navigate, useRoute } from './router';
 import { useSession } from './session';
 import { Shell } from './Shell';
 
-// The canvas (React Flow, forms, dagre) loads only when a flow is opened.
-const EditorScreen = lazy(() => import('../editor/EditorScreen'));
+// The canvas (React Flow, forms, dagre) loads only when a flow is opened; a page load that opens on a
+// flow starts it, the flow and the catalog right away.
+const EditorScreen = lazy(loadEditorScreen);
+openEarly(parseRoute(location.pathname, location.search));
 // Integrations (with @rjsf for the setup forms) and billing load when first opened.
 const IntegrationsScreen = lazy(() => import('../screens/IntegrationsScreen'));
 const BillingScreen = lazy(() => import('../screens/BillingScreen'));

@@ -1,8 +1,9 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useState } from 'react';
-import { api, messageOf } from '../api/client';
+import { messageOf } from '../api/client';
 import type { Flow, NodeType } from '../api/types';
+import { takeFlow } from '../app/open-flow';
 import { catalogOf, documentOf, moveNodes, needsLayout } from '../lib/graph';
 import { EditorStoreContext } from './context';
 import { createEditorStore, type EditorStore } from './store';
@@ -14,8 +15,9 @@ export default function EditorScreen({ sid, fid, executionId, editable }: { sid:
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    Promise.all([api<Flow>('GET', `/api/subaccounts/${sid}/flows/${fid}`), api<NodeType[]>('GET', '/api/nodes')])
-      .then(async ([flow, types]) => {
+    // Usually already on its way: a page load that opens on this flow started it (app/open-flow.ts).
+    takeFlow(sid, fid)
+      .then(async ({ flow, types }) => {
         let doc = documentOf(flow);
         // A flow saved without positions (a template, a script's) opens laid out instead of piled at one spot.
         if (needsLayout(flow.graph)) {

@@ -1,0 +1,35 @@
+import { api, storedToken } from '../api/client';
+import type { Flow, NodeType } from '../api/types';
+import { createEarlyLoad } from '../lib/early-load';
+import type { Route } from '../lib/route';
+
+/** What the canvas needs before it can draw anything. */
+export interface FlowToOpen {
+  flow: Flow;
+  types: NodeType[];
+}
+
+const keyOf = (sid: string, fid: string): string => JSON.stringify([sid, fid]);
+
+/** The flow and the node catalog, fetched together; taken by the editor screen (see EarlyLoad). */
+export const flowLoad = createEarlyLoad<FlowToOpen>(async (key) => {
+  const [sid, fid] = JSON.parse(key) as [string, string];
+  const [flow, types] = await Promise.all([api<Flow>('GET', `/api/subaccounts/${encodeURIComponent(sid)}/flows/${encodeURIComponent(fid)}`), api<NodeType[]>('GET', '/api/nodes')]);
+  return { flow, types };
+});
+
+export const takeFlow = (sid: string, fid: string): Promise<FlowToOpen> => flowLoad.take(keyOf(sid, fid));
+
+/** The canvas chunk (React Flow, forms, dagre), loaded when a flow is first opened. */
+export const loadEditorScreen = () => import('../editor/EditorScreen');
+
+/**
+ * A page load that opens on a flow (a bookmark, a reload, a shared link) sends everything the canvas
+ * waits for at once: the flow, the catalog and the canvas chunk travel beside the session check,
+ * instead of one after another (session, then chunk, then data).
+ */
+export function openEarly(route: Route): void {
+  if (route.screen !== 'flow' || !storedToken()) return;
+  void loadEditorScreen();
+  flowLoad.start(keyOf(route.sid, route.fid));
+}
