@@ -1,16 +1,11 @@
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { databaseKinds } from '../helpers/databases.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { addUser, createSubaccount, registerAgency, type Agency } from '../helpers/story.js';
-import { collectErrors, DESKTOP, dragBetween, launchChromium, openPage, saveFailure } from './helpers/browser.js';
-import { buildEditorIfStale } from './helpers/editor-build.js';
+import type { TestServer } from '../helpers/server.js';
+import { addUser, type Agency } from '../helpers/story.js';
+import { collectErrors, dragBetween, saveFailure } from './helpers/browser.js';
+import { closeEditorSession, DOCS, startEditorSession } from './helpers/session.js';
 
-const sqlite = databaseKinds.find((k) => k.name === 'sqlite')!;
-const docs = fileURLToPath(new URL('../../docs/editor/', import.meta.url));
-const shot = (page: Page, name: string) => page.screenshot({ path: `${docs}${name}.png` });
+const shot = (page: Page, name: string) => page.screenshot({ path: `${DOCS}${name}.png` });
 
 describe('The visual editor in Chromium', function () {
   this.timeout(180_000);
@@ -23,23 +18,15 @@ describe('The visual editor in Chromium', function () {
   let sid: string;
 
   before(async () => {
-    buildEditorIfStale();
-    mkdirSync(docs, { recursive: true });
-    server = await startServer(sqlite);
-    owner = await registerAgency(server, 'Northwind Marketing');
-    sid = await createSubaccount(server, owner.token, 'Bakery client');
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: DESKTOP });
-    errors = [];
-    page = await openPage(context, errors);
+    // Not signed in: the first story signs in through the form.
+    let ws: { sid: string };
+    ({ server, browser, context, page, errors, owner, ws } = await startEditorSession({ signedIn: false }));
+    sid = ws.sid;
   });
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') await saveFailure(page, 'editor-e2e');
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => closeEditorSession({ browser, server }));
 
   it('signs in and lands on the sub-account’s flows', async () => {
     await page.goto(server.url);
