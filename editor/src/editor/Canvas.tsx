@@ -21,6 +21,12 @@ const nodeTypes = { flow: FlowNodeCard, note: StickyNoteCard };
 const edgeTypes = { insert: InsertEdge };
 type AnyNode = CanvasNode | CanvasNote;
 
+/** A flow node as React Flow takes it; `measured`, when known, keeps it from being hidden until measured again. */
+function canvasNode(node: FlowNode, selected: boolean, measured?: { width?: number; height?: number }): CanvasNode {
+  const size = measured?.width && measured.height ? { measured: { width: measured.width, height: measured.height } } : {};
+  return { id: node.id, type: 'flow', position: node.position ?? { x: 0, y: 0 }, data: { node }, selected, ...size };
+}
+
 const REFUSALS = {
   cycle: 'That connection would make a loop; flows run one way.',
   duplicate: 'These two are already connected from that port.',
@@ -28,45 +34,39 @@ const REFUSALS = {
   into_trigger: 'A trigger starts the flow: nothing connects into it.',
 } as const;
 
-type Size = { width: number; height: number };
-
 /**
  * The canvas: React Flow fed from the store. Node objects are rebuilt only for nodes whose document
- * entry, selection or measured size changed, so dragging one node or an event about one node does not
- * re-render the other 499.
+ * entry or selection changed, so dragging one node or an event about one node does not re-render the
+ * other 499. Measured sizes stay in React Flow: a rebuilt node takes its size from there (it would
+ * otherwise be hidden until measured again), and measuring 500 nodes on open changes nothing here.
  */
 export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd(type: NodeType, at: { x: number; y: number }): void; onNotice(message: string): void }) {
   const store = useEditorStore();
   const doc = useEditor((s) => s.doc);
   const selected = useEditor((s) => s.selected);
   const selectedEdges = useEditor((s) => s.selectedEdges);
-  const [sizes, setSizes] = useState<ReadonlyMap<string, Size>>(new Map());
-  const nodeCache = useRef(new Map<string, { source: FlowNode; selected: boolean; size?: Size; node: CanvasNode }>());
+  const nodeCache = useRef(new Map<string, { source: FlowNode; selected: boolean; node: CanvasNode }>());
   const edgeCache = useRef(new Map<string, { source: FlowEdge; selected: boolean; edge: Edge }>());
   const notes = useEditor((s) => s.doc.notes);
   // Notes are not nodes of the flow: their selection stays here, out of the store's (which opens the node panel).
   const [selectedNotes, setSelectedNotes] = useState<ReadonlySet<string>>(new Set());
   const noteCache = useRef(new Map<string, { source: StickyNote; selected: boolean; node: CanvasNote }>());
   const [picker, setPicker] = useState<{ target: InsertTarget; at: { x: number; y: number } } | null>(null);
-  const flow = useReactFlow();
+  const flow = useReactFlow<AnyNode, Edge>();
   const types = useMemo(() => [...store.getState().catalog.values()], [store]);
 
   const nodes = useMemo(() => {
-    const next = new Map<string, { source: FlowNode; selected: boolean; size?: Size; node: CanvasNode }>();
+    const next = new Map<string, { source: FlowNode; selected: boolean; node: CanvasNode }>();
     const list = doc.nodes.map((n) => {
       const isSelected = selected.has(n.id);
-      const size = sizes.get(n.id);
       const cached = nodeCache.current.get(n.id);
-      const entry =
-        cached && cached.source === n && cached.selected === isSelected && cached.size === size
-          ? cached
-          : { source: n, selected: isSelected, size, node: { id: n.id, type: 'flow' as const, position: n.position ?? { x: 0, y: 0 }, data: { node: n }, selected: isSelected, ...(size ? { measured: size } : {}) } };
+      const entry = cached && cached.source === n && cached.selected === isSelected ? cached : { source: n, selected: isSelected, node: canvasNode(n, isSelected, flow.getInternalNode(n.id)?.measured) };
       next.set(n.id, entry);
       return entry.node;
     });
     nodeCache.current = next;
     return list;
-  }, [doc.nodes, selected, sizes]);
+  }, [doc.nodes, selected, flow]);
 
   const noteNodes = useMemo(() => {
     const next = new Map<string, { source: StickyNote; selected: boolean; node: CanvasNote }>();
@@ -137,7 +137,6 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
       const moved = new Map<string, { x: number; y: number }>();
       let ended = false;
       let selection: Set<string> | null = null;
-      let measured: Map<string, Size> | null = null;
       for (const c of changes) {
         if (c.type === 'position' && c.position) {
           moved.set(c.id, c.position);
@@ -147,22 +146,11 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
           selection ??= new Set(store.getState().selected);
           if (c.selected) selection.add(c.id);
           else selection.delete(c.id);
-        } else if (c.type === 'dimensions' && c.dimensions) {
-          measured ??= new Map();
-          measured.set(c.id, c.dimensions);
         }
       }
       if (moved.size && editable) store.getState().dragTo(moved);
       if (ended) store.getState().endDrag();
       if (selection) store.getState().select(selection, store.getState().selectedEdges);
-      if (measured) {
-        const found = measured;
-        setSizes((prev) => {
-          const next = new Map(prev);
-          for (const [id, size] of found) next.set(id, size);
-          return next;
-        });
-      }
     },
     [store, editable, applyNoteChanges],
   );
