@@ -20,7 +20,7 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
     <div className="shell">
       <header className="topbar">
         <strong className="brand">Switchboard</strong>
-        <span className="agency" title="Agency">{me.agency?.name}</span>
+        <span className="agency" title={`Agency: ${me.agency?.name ?? ''}`}>{me.agency?.name}</span>
         {me.subaccounts.length > 0 && (
           <label className="switcher">
             <span className="sr-only">Sub-account</span>
@@ -44,12 +44,17 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
             <a href="#" className={route.screen === 'integrations' ? 'active' : ''} onClick={(e) => (e.preventDefault(), navigate({ screen: 'integrations', sid }))}>
               Integrations
             </a>
-            <a href="#" className={route.screen === 'approvals' ? 'active' : ''} onClick={(e) => (e.preventDefault(), navigate({ screen: 'approvals', sid }))} aria-label={waiting ? `Approvals, ${waiting} waiting` : 'Approvals'}>
+            <a href="#" className={route.screen === 'approvals' ? 'active' : ''} onClick={(e) => (e.preventDefault(), navigate({ screen: 'approvals', sid }))}>
               Approvals
+              {/* Its name reads "Approvals, 2 waiting"; the words around the count are for screen readers only. */}
               {waiting && (
-                <span className="nav-badge" data-testid="approvals-badge" aria-hidden="true">
-                  {waiting}
-                </span>
+                <>
+                  <span className="sr-only">, </span>
+                  <span className="nav-badge" data-testid="approvals-badge">
+                    {waiting}
+                  </span>
+                  <span className="sr-only"> waiting</span>
+                </>
               )}
             </a>
             {billing && (
@@ -62,7 +67,10 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
         <span className="spacer" />
         <ThemeToggle />
         <span className="who" data-testid="who">
-          {me.user?.email} · {me.user?.role}
+          <span className="who-email" title={me.user?.email}>
+            {me.user?.email}
+          </span>
+          &nbsp;· {me.user?.role}
         </span>
         <button type="button" onClick={() => void signOut().then(() => navigate({ screen: 'signin' }, { replace: true }))}>
           Sign out

@@ -3,6 +3,7 @@ import { cellText, defaultView, schemaOf, tableOf, type DataView as View, type S
 import { fieldExpression } from '../lib/expression';
 import { EXPRESSION_DRAG_TYPE } from './form/expression-assist';
 import '../styles/data-view.css';
+import { onTabListKey } from '../components/tab-keys';
 
 /** Where dragged fields read from: `$json` (the node's input) or `$node.<id>` (a node's output). */
 export interface DragSource {
@@ -43,9 +44,9 @@ export function DataView({ value, label, drag, initial }: { value: unknown; labe
   const [view, setView] = useState<View>(() => initial ?? defaultView(value));
   return (
     <div className="data-view">
-      <div role="tablist" aria-label={`${label} view`} className="view-tabs">
+      <div role="tablist" aria-label={`${label} view`} className="view-tabs" onKeyDown={onTabListKey}>
         {VIEWS.map((v) => (
-          <button key={v.view} role="tab" type="button" aria-selected={view === v.view} onClick={() => setView(v.view)}>
+          <button key={v.view} role="tab" type="button" aria-selected={view === v.view} tabIndex={view === v.view ? 0 : -1} onClick={() => setView(v.view)}>
             {v.label}
           </button>
         ))}

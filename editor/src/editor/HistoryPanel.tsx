@@ -62,7 +62,7 @@ export function HistoryPanel({ base, flowId, currentVersion, editable, onRestore
                 {who(v)} · <time dateTime={v.createdAt} title={new Date(v.createdAt).toLocaleString()}>{ago(v.createdAt)}</time>
               </span>
               {v.version !== against && (
-                <button type="button" onClick={() => setComparing(v.version)} aria-label={`Compare version ${v.version} with version ${against}`}>
+                <button type="button" onClick={() => setComparing(v.version)} aria-label={`Compare with v${against}: version ${v.version}`}>
                   Compare with v{against}
                 </button>
               )}

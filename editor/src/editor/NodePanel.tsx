@@ -6,6 +6,7 @@ import { InputData } from './InputData';
 import { OutputView } from './OutputView';
 import { DebugTools } from './DebugTools';
 import { SavedScheduleContext, type SavedSchedule } from './form/saved-schedule';
+import { onTabListKey } from '../components/tab-keys';
 
 const ConfigForm = lazy(() => import('./form/ConfigForm'));
 
@@ -24,7 +25,7 @@ export function NodePanel({ id, flow, sid, editable }: { id: string; flow: Flow;
   const schedule: SavedSchedule = { cron: flow.graph.nodes.find((n) => n.id === id)?.config?.cron as string | undefined, nextRuns: trigger?.nextRuns };
 
   return (
-    <aside className="panel" aria-label={`Node ${node.name || id}`}>
+    <aside className="panel" aria-label={`Node ${node.name || id}`} tabIndex={-1} data-node-panel>
       <header>
         <h2>{node.name || type?.title || node.type}</h2>
         <p className="muted">
@@ -32,11 +33,11 @@ export function NodePanel({ id, flow, sid, editable }: { id: string; flow: Flow;
         </p>
       </header>
       <DebugTools id={id} onRan={() => setTab('output')} />
-      <div role="tablist" className="tabs">
-        <button role="tab" type="button" aria-selected={tab === 'settings'} onClick={() => setTab('settings')}>
+      <div role="tablist" className="tabs" aria-label="Node panel" onKeyDown={onTabListKey}>
+        <button role="tab" type="button" aria-selected={tab === 'settings'} tabIndex={tab === 'settings' ? 0 : -1} onClick={() => setTab('settings')}>
           Settings
         </button>
-        <button role="tab" type="button" aria-selected={tab === 'output'} onClick={() => setTab('output')}>
+        <button role="tab" type="button" aria-selected={tab === 'output'} tabIndex={tab === 'output' ? 0 : -1} onClick={() => setTab('output')}>
           Output{run ? ` (${run.status})` : ''}
         </button>
       </div>

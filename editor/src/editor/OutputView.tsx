@@ -3,6 +3,7 @@ import { attemptsOf } from '../lib/attempts';
 import type { NodeRun } from '../lib/overlay';
 import { DataView } from './DataView';
 import { useNodeScope } from './node-scope';
+import { onTabListKey } from '../components/tab-keys';
 
 type Section = 'input' | 'output' | 'error' | 'logs' | 'attempts';
 
@@ -31,9 +32,9 @@ export function OutputView({ nodeId, run }: { nodeId: string; run: NodeRun | und
           {run.error.code ? ` (${run.error.code})` : ''}
         </p>
       )}
-      <div role="tablist" aria-label="Step data" className="tabs data-tabs">
+      <div role="tablist" aria-label="Step data" className="tabs data-tabs" onKeyDown={onTabListKey}>
         {(Object.keys(LABELS) as Section[]).map((s) => (
-          <button key={s} role="tab" type="button" aria-selected={section === s} onClick={() => setSection(s)}>
+          <button key={s} role="tab" type="button" aria-selected={section === s} tabIndex={section === s ? 0 : -1} onClick={() => setSection(s)}>
             {LABELS[s]}
             {counts[s] ? ` (${counts[s]})` : ''}
           </button>

@@ -1,5 +1,5 @@
 import { useReactFlow } from '@xyflow/react';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type KeyboardEvent } from 'react';
 import type { NodeType } from '../api/types';
 import { noteMatches, paletteGroups } from '../lib/palette';
 import { useEditorStore } from './context';
@@ -9,6 +9,14 @@ import { addStickyNote, viewCentre } from './view';
 export const DRAG_TYPE = 'application/x-switchboard-node';
 /** What a dragged "Sticky note" carries instead of a node type. */
 export const NOTE_DRAG = 'switchboard.sticky-note';
+
+/** Enter or Space on a palette item adds it (a button with no click action: a click is the start of a drag). */
+const activates = (e: KeyboardEvent) => e.key === 'Enter' || e.key === ' ';
+
+/** After an addition from the keyboard, the focus goes to the new node's panel, where its settings are. */
+function focusNodePanel() {
+  requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-node-panel]')?.focus());
+}
 
 /** Node types by category, searchable; drag one onto the canvas or double-click it to add it in view. */
 export function Palette({ types, onAdd }: { types: NodeType[]; onAdd(type: NodeType, at: { x: number; y: number }): void }) {
@@ -40,13 +48,17 @@ export function Palette({ types, onAdd }: { types: NodeType[]; onAdd(type: NodeT
                 className="palette-item"
                 draggable
                 data-type="sticky-note"
-                title={'A note for the people reading the flow (never run).\n\nDrag onto the canvas, or double-click (Enter) to add.'}
+                title={'A note for the people reading the flow (never run).\n\nDrag onto the canvas, or double-click (Enter or Space) to add.'}
                 onDragStart={(e) => {
                   e.dataTransfer.setData(DRAG_TYPE, NOTE_DRAG);
                   e.dataTransfer.effectAllowed = 'copy';
                 }}
                 onDoubleClick={addNoteInView}
-                onKeyDown={(e) => e.key === 'Enter' && addNoteInView()}
+                onKeyDown={(e) => {
+                  if (!activates(e)) return;
+                  e.preventDefault();
+                  addNoteInView();
+                }}
               >
                 <span aria-hidden>✎</span> Sticky note
               </button>
@@ -65,13 +77,18 @@ export function Palette({ types, onAdd }: { types: NodeType[]; onAdd(type: NodeT
                   className="palette-item"
                   draggable
                   data-type={t.type}
-                  title={`${t.description}\n\nDrag onto the canvas, or double-click (Enter) to add.`}
+                  title={`${t.description}\n\nDrag onto the canvas, or double-click (Enter or Space) to add.`}
                   onDragStart={(e) => {
                     e.dataTransfer.setData(DRAG_TYPE, t.type);
                     e.dataTransfer.effectAllowed = 'copy';
                   }}
                   onDoubleClick={() => addInView(t)}
-                  onKeyDown={(e) => e.key === 'Enter' && addInView(t)}
+                  onKeyDown={(e) => {
+                    if (!activates(e)) return;
+                    e.preventDefault();
+                    addInView(t);
+                    focusNodePanel();
+                  }}
                 >
                   <span aria-hidden>{iconOf(t.category)}</span> {t.title}
                 </button>

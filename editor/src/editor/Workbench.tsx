@@ -378,8 +378,10 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
             <dd>Save</dd>
             <dt>Shift+drag</dt>
             <dd>Box-select</dd>
-            <dt>Double-click a node type</dt>
-            <dd>Add it in the middle of the view</dd>
+            <dt>Double-click a node type (Enter or Space on it)</dt>
+            <dd>Add it in the middle of the view (from the keyboard, the focus goes to its settings)</dd>
+            <dt>Tab, then Enter on a node</dt>
+            <dd>Select it and open its settings</dd>
             <dt>+ on a connection or a port</dt>
             <dd>Insert a node in between, or add one after that port: type to search, ↑ / ↓ to choose, Enter to add, Esc to close</dd>
             <dt>?</dt>

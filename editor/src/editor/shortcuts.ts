@@ -23,13 +23,16 @@ export function useShortcuts({ editable, save, help, notice }: { editable: boole
       return true;
     };
     const onKey = (e: KeyboardEvent) => {
-      if (typing(e.target)) return;
       const mod = e.ctrlKey || e.metaKey;
       const key = e.key.toLowerCase();
+      // Saving works from inside a field too (where one types last), never as the browser's "save page".
       if (mod && key === 's') {
         e.preventDefault();
         if (editable) save();
-      } else if (mod && key === 'z' && editable) {
+        return;
+      }
+      if (typing(e.target)) return;
+      if (mod && key === 'z' && editable) {
         e.preventDefault();
         if (e.shiftKey) store.getState().redo();
         else store.getState().undo();

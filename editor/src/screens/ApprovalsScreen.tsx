@@ -5,6 +5,7 @@ import { useApprovalsCount } from '../app/approvals-count';
 import { navigate } from '../app/router';
 import { Listing } from '../components/Listing';
 import { ago } from '../lib/flows-list';
+import { onTabListKey } from '../components/tab-keys';
 
 interface ApprovalItem extends Approval {
   decidedBy?: string | null;
@@ -42,11 +43,11 @@ export default function ApprovalsScreen({ sid, editable }: { sid: string; editab
     <main className="page">
       <div className="page-head">
         <h1>Approvals</h1>
-        <div role="tablist" className="tabs" aria-label="Which approvals">
-          <button role="tab" type="button" aria-selected={show === 'pending'} onClick={() => setShow('pending')}>
+        <div role="tablist" className="tabs" aria-label="Which approvals" onKeyDown={onTabListKey}>
+          <button role="tab" type="button" aria-selected={show === 'pending'} tabIndex={show === 'pending' ? 0 : -1} onClick={() => setShow('pending')}>
             Waiting
           </button>
-          <button role="tab" type="button" aria-selected={show === 'all'} onClick={() => setShow('all')}>
+          <button role="tab" type="button" aria-selected={show === 'all'} tabIndex={show === 'all' ? 0 : -1} onClick={() => setShow('all')}>
             All
           </button>
         </div>

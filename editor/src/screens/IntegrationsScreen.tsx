@@ -11,6 +11,7 @@ import { IntegrationWizard } from './IntegrationWizard';
 import { AuditLog } from './IntegrationsAudit';
 import { CustomTemplates } from './IntegrationsTemplates';
 import '../styles/integrations.css';
+import { onTabListKey } from '../components/tab-keys';
 
 type Tab = 'services' | 'templates' | 'audit';
 type Pending = { kind: 'connect'; template: IntegrationTemplate } | { kind: 'edit'; template: IntegrationTemplate; integration: Integration } | { kind: 'delete'; integration: Integration } | null;
@@ -60,16 +61,16 @@ export default function IntegrationsScreen({ sid, editable, role }: { sid: strin
         <h1>Integrations</h1>
         {tab === 'services' && <input type="search" aria-label="Search services" placeholder="Search services" value={search} onChange={(e) => setSearch(e.target.value)} />}
       </div>
-      <div className="tabs" role="tablist">
-        <button type="button" role="tab" aria-selected={tab === 'services'} onClick={() => setTab('services')}>
+      <div className="tabs" role="tablist" aria-label="Integrations" onKeyDown={onTabListKey}>
+        <button type="button" role="tab" aria-selected={tab === 'services'} tabIndex={tab === 'services' ? 0 : -1} onClick={() => setTab('services')}>
           Services
         </button>
         {admin && (
           <>
-            <button type="button" role="tab" aria-selected={tab === 'templates'} onClick={() => setTab('templates')}>
+            <button type="button" role="tab" aria-selected={tab === 'templates'} tabIndex={tab === 'templates' ? 0 : -1} onClick={() => setTab('templates')}>
               Custom templates
             </button>
-            <button type="button" role="tab" aria-selected={tab === 'audit'} onClick={() => setTab('audit')}>
+            <button type="button" role="tab" aria-selected={tab === 'audit'} tabIndex={tab === 'audit' ? 0 : -1} onClick={() => setTab('audit')}>
               Audit log
             </button>
           </>

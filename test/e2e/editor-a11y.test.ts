@@ -1,0 +1,269 @@
+import { expect } from 'chai';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { startFakeStripe, type FakeStripe } from '../fakes/stripe/server.js';
+import { databaseKinds } from '../helpers/databases.js';
+import { createFlow, waitForStatus, type Graph, type Workspace } from '../helpers/flows.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { createSubaccount, registerAgency, type Agency } from '../helpers/story.js';
+import { blockingViolations } from './helpers/axe.js';
+import { launchChromium, openPage, saveFailure } from './helpers/browser.js';
+import { focusRing, isFocused, tabTo } from './helpers/keyboard.js';
+import { buildEditorIfStale } from './helpers/editor-build.js';
+
+const sqlite = databaseKinds.find((k) => k.name === 'sqlite')!;
+const STRIPE_KEY = 'sk_test_switchboard_a11y';
+/** The narrowest width the editor is made for. */
+const NARROW = { width: 1280, height: 800 };
+
+const leadRouter: Graph = {
+  nodes: [
+    { id: 'webhook', type: 'trigger.webhook' },
+    { id: 'condition', type: 'logic.condition', config: { rules: { combinator: 'and', rules: [{ left: '{{ $json.body.email }}', operator: 'is_not_empty' }] } } },
+    { id: 'set', type: 'logic.set', config: { value: { greeting: 'Hello' } } },
+  ],
+  edges: [
+    { source: 'webhook', target: 'condition' },
+    { source: 'condition', sourcePort: 'true', target: 'set' },
+  ],
+};
+
+describe('The editor’s accessibility in Chromium (axe, WCAG 2 A and AA, at 1280 px)', function () {
+  this.timeout(180_000);
+  let server: TestServer;
+  let stripe: FakeStripe;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let owner: Agency;
+  let ws: Workspace;
+  let flowId: string;
+
+  /** No serious or critical axe violation on the page as it is now (the others are printed). */
+  const expectAccessible = async (screen: string) => {
+    expect(await blockingViolations(page, screen), screen).to.equal('');
+  };
+  const setTheme = async (theme: 'light' | 'dark') => {
+    const toggle = page.getByRole('button', { name: `Switch to ${theme} theme` });
+    if (await toggle.count()) await toggle.click();
+    await page.locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached' });
+  };
+
+  before(async () => {
+    buildEditorIfStale();
+    stripe = await startFakeStripe();
+    stripe.keys.set(STRIPE_KEY, { livemode: false });
+    server = await startServer(sqlite, { STRIPE_SECRET_KEY: STRIPE_KEY, STRIPE_WEBHOOK_SECRET: 'whsec_switchboard_a11y', STRIPE_API_URL: stripe.url });
+    owner = await registerAgency(server, 'Northwind Marketing');
+    ws = { server, token: owner.token, sid: await createSubaccount(server, owner.token, 'Bakery client') };
+    const flow = await createFlow(ws, leadRouter, 'Lead router');
+    flowId = flow.id;
+    // A second version, for the history and its diff.
+    const changed = structuredClone(leadRouter);
+    changed.nodes[2]!.config = { value: { greeting: 'Hello again' } };
+    const saved = await server.request('PUT', `/api/subaccounts/${ws.sid}/flows/${flowId}`, { token: owner.token, body: { graph: changed, baseVersion: flow.version } });
+    expect(saved.status, saved.text).to.equal(200);
+    // A waiting approval: the inbox has a card and the executions list a row.
+    const refund = await createFlow(ws, { nodes: [{ id: 'start', type: 'trigger.manual' }, { id: 'ask', type: 'logic.approval', config: { title: 'Refund order 1042?' } }], edges: [{ source: 'start', target: 'ask' }] }, 'Refunds');
+    const started = await server.request('POST', `/api/subaccounts/${ws.sid}/flows/${refund.id}/run`, { token: owner.token, body: { input: { order: 1042 } } });
+    expect(started.status, started.text).to.equal(202);
+    await waitForStatus(ws, started.body.executionId, ['waiting']);
+
+    browser = await launchChromium();
+    // axe is injected as an inline script, which the editor's Content-Security-Policy rightly refuses.
+    const context = await browser.newContext({ viewport: NARROW, bypassCSP: true, colorScheme: 'light' });
+    errors = [];
+    page = await openPage(context, errors);
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await saveFailure(page, 'editor-a11y');
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await stripe?.close();
+  });
+
+  it('signs in on an accessible form, its error included', async () => {
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email').fill(owner.email);
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    await expectAccessible('sign in, with its error');
+    errors.length = 0; // the browser logs the deliberate 401 as a failed resource
+    await page.getByLabel('Password').fill(owner.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Flows' }).waitFor();
+  });
+
+  it('shows the flows list accessibly in the light and the dark theme', async () => {
+    await page.locator('tr[data-flow="Lead router"]').waitFor();
+    await page.locator('tr[data-flow="Refunds"]').getByText('waiting').waitFor();
+    await setTheme('light');
+    await expectAccessible('flows list, light');
+    await setTheme('dark');
+    await expectAccessible('flows list, dark');
+    await setTheme('light');
+  });
+
+  it('shows the canvas and a node’s config form accessibly in both themes', async () => {
+    await page.getByRole('link', { name: 'Lead router' }).click();
+    await page.getByTestId('node-condition').waitFor();
+    await expectAccessible('canvas, light');
+    await page.getByTestId('node-condition').click();
+    await page.getByRole('complementary', { name: /Node/ }).getByLabel('Rule 1 value').waitFor();
+    await expectAccessible('canvas with the condition’s config form, light');
+    await page.getByTestId('node-set').click();
+    await page.getByRole('complementary', { name: /Node/ }).locator('textarea').waitFor();
+    await expectAccessible('canvas with the set node’s config form, light');
+    await setTheme('dark');
+    await expectAccessible('canvas with the set node’s config form, dark');
+    await page.getByTestId('node-condition').click();
+    await page.getByRole('complementary', { name: /Node/ }).getByLabel('Rule 1 value').waitFor();
+    await expectAccessible('canvas with the condition’s config form, dark');
+    await page.locator('.react-flow__pane').click({ position: { x: 40, y: 40 } });
+    await expectAccessible('canvas, dark');
+    await setTheme('light');
+  });
+
+  it('shows the history and a diff between versions accessibly', async () => {
+    await page.getByRole('button', { name: 'History' }).click();
+    const history = page.getByRole('complementary', { name: 'Version history' });
+    await history.getByTestId('version-1').waitFor();
+    await expectAccessible('history panel');
+    await history.getByRole('button', { name: 'Compare with v2: version 1' }).click();
+    await page.getByRole('dialog', { name: 'Version 1 → version 2' }).waitFor();
+    await expectAccessible('diff between versions');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+  });
+
+  it('shows the executions accessibly', async () => {
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Executions' }).click();
+    await page.getByRole('heading', { name: 'Executions' }).waitFor();
+    await page.locator('.status-waiting').first().waitFor();
+    await expectAccessible('executions');
+  });
+
+  it('shows the integrations and their setup wizard accessibly', async () => {
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Integrations' }).click();
+    await page.getByRole('heading', { name: 'Integrations' }).waitFor();
+    await page.locator('article[data-template="webhook-secret"]').waitFor();
+    await expectAccessible('integrations');
+    await page.getByRole('button', { name: 'Connect Webhook signing secret' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Connect Webhook signing secret' });
+    await dialog.getByLabel('Name').waitFor();
+    await expectAccessible('integration setup wizard');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('shows the approvals inbox accessibly', async () => {
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: /Approvals/ }).click();
+    await page.getByRole('listitem', { name: 'Approval: Refund order 1042?' }).waitFor();
+    await expectAccessible('approvals');
+  });
+
+  it('shows billing accessibly', async () => {
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Billing' }).click();
+    await page.getByRole('heading', { name: 'Billing' }).waitFor();
+    await page.getByTestId('plan').waitFor();
+    await expectAccessible('billing');
+  });
+
+  it('wrote no console errors on the way', () => {
+    expect(errors).to.deep.equal([]);
+  });
+
+  describe('with the keyboard only', () => {
+    let kpage: Page;
+    const kerrors: string[] = [];
+    /** Tabs to the element (forwards, or backwards with Shift+Tab) and checks it shows a focus ring. */
+    const reach = async (target: Locator, options: { back?: boolean; max?: number } = {}) => {
+      await tabTo(kpage, target, options);
+      expect(await focusRing(target), `focus ring on ${target}`).to.not.equal(null);
+    };
+
+    before(async () => {
+      const context = await browser.newContext({ viewport: NARROW, colorScheme: 'light' });
+      kpage = await openPage(context, kerrors);
+    });
+    afterEach(async function () {
+      if (this.currentTest?.state === 'failed') await saveFailure(kpage, 'editor-a11y-keyboard');
+    });
+
+    it('signs in, opens a flow, adds a node from the palette, configures it and saves with Ctrl+S', async () => {
+      await kpage.goto(server.url);
+      await kpage.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await reach(kpage.getByLabel('Email'));
+      await kpage.keyboard.type(owner.email);
+      await reach(kpage.getByLabel('Password'));
+      await kpage.keyboard.type(owner.password);
+      await kpage.keyboard.press('Enter');
+      await kpage.getByRole('heading', { name: 'Flows' }).waitFor();
+
+      await reach(kpage.getByRole('link', { name: 'Lead router' }));
+      await kpage.keyboard.press('Enter');
+      await kpage.getByTestId('node-set').waitFor();
+
+      // The palette: search, then Enter on a type adds it and opens its panel with the focus in it.
+      await reach(kpage.getByLabel('Search nodes'));
+      await kpage.keyboard.type('delay');
+      const item = kpage.locator('.palette-item[data-type="logic.delay"]');
+      await reach(item);
+      await kpage.keyboard.press('Enter');
+      const panel = kpage.locator('[data-node-panel]');
+      await panel.waitFor();
+      const nodeId = (await panel.getAttribute('aria-label'))!.replace(/^Node /, '');
+      await kpage.getByTestId(`node-${nodeId}`).waitFor();
+      expect(await panel.evaluate((el) => el.contains(el.ownerDocument.activeElement)), 'focus moved into the node panel').to.equal(true);
+
+      await reach(panel.getByLabel('Name'), { max: 10 });
+      await kpage.keyboard.type('Pause a moment');
+      await kpage.getByTestId(`node-${nodeId}`).getByText('Pause a moment').waitFor();
+      // A field of its config form, reached from the name.
+      await reach(panel.getByLabel('amount', { exact: true }), { max: 10 });
+      await kpage.keyboard.press('Control+A');
+      await kpage.keyboard.type('5');
+      // A closed select takes the first letter of an option, as in any form.
+      await reach(panel.getByLabel('unit', { exact: true }), { max: 3 });
+      await kpage.keyboard.type('m');
+      expect(await panel.getByLabel('unit', { exact: true }).locator('option:checked').textContent()).to.equal('minutes');
+      // Saving from inside a field: Ctrl+S is the editor's, not the browser's "save page".
+      await kpage.keyboard.press('Control+S');
+      await kpage.getByRole('status').filter({ hasText: 'Saved: version 3' }).waitFor();
+      const saved = (await server.request('GET', `/api/subaccounts/${ws.sid}/flows/${flowId}`, { token: owner.token })).body;
+      const added = saved.graph.nodes.find((n: { id: string }) => n.id === nodeId);
+      expect(added).to.deep.include({ type: 'logic.delay', name: 'Pause a moment' });
+      expect(JSON.stringify(added.config)).to.include('5');
+    });
+
+    it('opens the shortcuts help with Enter, traps the focus in it, and gives it back on Escape', async () => {
+      const help = kpage.getByRole('button', { name: 'Keyboard shortcuts' });
+      await reach(help, { back: true, max: 60 });
+      await kpage.keyboard.press('Enter');
+      const dialog = kpage.getByRole('dialog', { name: 'Keyboard shortcuts' });
+      await dialog.waitFor();
+      expect(await dialog.getAttribute('aria-modal')).to.equal('true');
+      for (let i = 0; i < 4; i++) {
+        await kpage.keyboard.press('Tab');
+        expect(await dialog.evaluate((el) => el.contains(el.ownerDocument.activeElement)), 'focus stays in the dialog').to.equal(true);
+      }
+      await kpage.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      expect(await isFocused(help), 'focus back on the button that opened it').to.equal(true);
+    });
+
+    it('selects a node on the canvas with the keyboard, with a visible focus ring', async () => {
+      const node = kpage.locator('.react-flow__node[data-id="condition"]');
+      await reach(node, { max: 40 });
+      await kpage.keyboard.press('Enter');
+      await kpage.getByRole('complementary', { name: 'Node condition' }).waitFor();
+    });
+
+    it('wrote no console errors', () => {
+      expect(kerrors).to.deep.equal([]);
+    });
+  });
+});
