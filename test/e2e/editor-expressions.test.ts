@@ -1,17 +1,12 @@
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { databaseKinds } from '../helpers/databases.js';
 import { createFlow, waitForStatus, type Graph, type Workspace } from '../helpers/flows.js';
-import { startServer, type TestServer } from '../helpers/server.js';
-import { createSubaccount, registerAgency, type Agency } from '../helpers/story.js';
-import { DESKTOP, launchChromium, openPage, saveFailure } from './helpers/browser.js';
-import { buildEditorIfStale } from './helpers/editor-build.js';
+import type { TestServer } from '../helpers/server.js';
+import type { Agency } from '../helpers/story.js';
+import { saveFailure } from './helpers/browser.js';
+import { closeEditorSession, DOCS, startEditorSession } from './helpers/session.js';
 
-const sqlite = databaseKinds.find((k) => k.name === 'sqlite')!;
-const docs = fileURLToPath(new URL('../../docs/editor/', import.meta.url));
-const shot = (page: Page, name: string) => page.screenshot({ path: `${docs}${name}.png` });
+const shot = (page: Page, name: string) => page.screenshot({ path: `${DOCS}${name}.png` });
 
 /** start → check (email not empty) → greet (set) and items (set: the lead's items). */
 const leadRouter: Graph & { nodes: Array<{ position?: { x: number; y: number } }> } = {
@@ -83,26 +78,14 @@ describe('The editor in Chromium: expressions, data views and the timeline', fun
   };
 
   before(async () => {
-    buildEditorIfStale();
-    mkdirSync(docs, { recursive: true });
-    server = await startServer(sqlite);
-    owner = await registerAgency(server, 'Northwind Marketing');
-    ws = { server, token: owner.token, sid: await createSubaccount(server, owner.token, 'Bakery client') };
-    flowId = (await createFlow(ws, leadRouter, 'Lead router')).id;
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: DESKTOP });
+    ({ server, browser, context, page, errors, owner, ws } = await startEditorSession());
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    await context.addInitScript((token) => localStorage.setItem('switchboard.token', token), owner.token);
-    errors = [];
-    page = await openPage(context, errors);
+    flowId = (await createFlow(ws, leadRouter, 'Lead router')).id;
   });
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') await saveFailure(page, 'editor-expressions');
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => closeEditorSession({ browser, server }));
 
   it('shows a run live, with its timeline', async () => {
     await page.goto(`${server.url}/s/${ws.sid}/flows/${flowId}`);
