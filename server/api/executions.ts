@@ -6,6 +6,7 @@ import { badRequest, conflict, notFound } from '../lib/errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { paginate, pageParams, pagingQuery } from './pagination.js';
 import { presentExecutionSummary } from './present-runtime.js';
+import { timeRange, withinRange } from './time-range.js';
 import type { ApiRoutes } from './routes.js';
 import { presentExecutionWithUsage } from './token-usage.js';
 import { isId } from '../db/columns.js';
@@ -30,6 +31,8 @@ export function executionRoutes(api: ApiRoutes, models: Models, runtime: Runtime
         ...pagingQuery,
         flowId: { type: 'string', description: 'Only this flow’s executions.' },
         status: { type: 'string', description: `One of ${EXECUTION_STATUSES.join(', ')}.` },
+        from: { type: 'string', description: 'Only executions created at or after this ISO 8601 date-time (with a time zone, e.g. 2026-01-31T09:30:00Z).' },
+        to: { type: 'string', description: 'Only executions created at or before this ISO 8601 date-time (with a time zone).' },
       },
     },
     (req) => {
@@ -45,6 +48,9 @@ export function executionRoutes(api: ApiRoutes, models: Models, runtime: Runtime
         }
         where.status = status;
       }
+      // On creation time: every execution has one (a queued one has not started yet).
+      const created = withinRange(timeRange(req.query));
+      if (created) where.createdAt = created;
       return paginate(models.Execution, where as WhereOptions, pageParams(req.query), presentExecutionSummary);
     },
   );
