@@ -7,12 +7,14 @@ import { edgeKey, newNodeId } from '../lib/ids';
 import { addAfterPort, insertOnEdge } from '../lib/insert';
 import { canvasNoteId, MAX_NOTES, moveNote, noteIdOf, removeNotes } from '../lib/notes';
 import { CanvasActionsContext, type CanvasActions, type InsertTarget } from './canvas-actions';
+import { CanvasDetailContext } from './canvas-detail';
 import { createEdgeHover } from '../lib/edge-hover';
 import './canvas-extras.css';
 import { useEditor, useEditorStore } from './context';
 import { FlowNodeCard, type CanvasNode } from './FlowNodeCard';
 import { InsertEdge } from './InsertEdge';
 import { NodePicker } from './NodePicker';
+import { useOpeningView, ZOOM_LIMITS } from './opening-view';
 import { DRAG_TYPE, NOTE_DRAG } from './Palette';
 import { StickyNoteCard, type CanvasNote } from './StickyNoteCard';
 import { addStickyNote, revealNode, viewCentre } from './view';
@@ -54,6 +56,10 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
   const [picker, setPicker] = useState<{ target: InsertTarget; at: { x: number; y: number } } | null>(null);
   const flow = useReactFlow<AnyNode, Edge>();
   const types = useMemo(() => [...store.getState().catalog.values()], [store]);
+  const opening = useOpeningView(() => {
+    const { doc: open } = store.getState();
+    return [...open.nodes.map((n) => n.position), ...(open.notes ?? []).map((n) => n.position)];
+  });
 
   const nodes = useMemo(() => {
     const next = new Map<string, { source: FlowNode; selected: boolean; node: CanvasNode }>();
@@ -237,43 +243,50 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
   );
 
   return (
-    <div className="canvas" onDragOver={(e) => (e.preventDefault(), (e.dataTransfer.dropEffect = 'copy'))} onDrop={onDrop}>
-      <CanvasActionsContext.Provider value={actions}>
-        <ReactFlow<AnyNode, Edge>
-          nodes={allNodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          edgeTypes={edgeTypes}
-          onNodesChange={onNodesChange}
-          onEdgesChange={onEdgesChange}
-          onConnect={onConnect}
-          onDelete={onDelete}
-          onEdgeMouseEnter={edgePointer.enter}
-          onEdgeMouseLeave={edgePointer.leave}
-          nodesDraggable={editable}
-          nodesConnectable={editable}
-          deleteKeyCode={editable ? ['Delete', 'Backspace'] : null}
-          selectionKeyCode="Shift"
-          multiSelectionKeyCode={['Meta', 'Control']}
-          onlyRenderVisibleElements={doc.nodes.length > 150}
-          fitView
-          // A new flow's one node is not blown up to twice its size.
-          fitViewOptions={{ maxZoom: 1 }}
-          minZoom={0.1}
-          proOptions={{ hideAttribution: true }}
-        >
-          <Background gap={20} />
-          <MiniMap pannable zoomable ariaLabel="Minimap" />
-          <Controls showInteractive={false} />
-          {editable && (
-            <Panel position="top-right">
-              <button type="button" className="canvas-add-note" onClick={addNoteInView} title="Add a sticky note in the middle of the view">
-                Add sticky note
-              </button>
-            </Panel>
-          )}
-        </ReactFlow>
-      </CanvasActionsContext.Provider>
+    <div className="canvas" ref={opening.pane} onDragOver={(e) => (e.preventDefault(), (e.dataTransfer.dropEffect = 'copy'))} onDrop={onDrop}>
+      {opening.viewport && (
+        <CanvasActionsContext.Provider value={actions}>
+          <CanvasDetailContext.Provider value={opening.detailed}>
+            <ReactFlow<AnyNode, Edge>
+              nodes={allNodes}
+              edges={edges}
+              nodeTypes={nodeTypes}
+              edgeTypes={edgeTypes}
+              onNodesChange={onNodesChange}
+              onEdgesChange={onEdgesChange}
+              onConnect={onConnect}
+              onDelete={onDelete}
+              onEdgeMouseEnter={edgePointer.enter}
+              onEdgeMouseLeave={edgePointer.leave}
+              nodesDraggable={editable}
+              nodesConnectable={editable}
+              deleteKeyCode={editable ? ['Delete', 'Backspace'] : null}
+              selectionKeyCode="Shift"
+              multiSelectionKeyCode={['Meta', 'Control']}
+              onlyRenderVisibleElements={doc.nodes.length > 150}
+              defaultViewport={opening.viewport}
+              onMove={opening.onMove}
+              // Refines the opening viewport once the cards are measured.
+              fitView
+              // A new flow's one node is not blown up to twice its size.
+              fitViewOptions={{ maxZoom: ZOOM_LIMITS.maxZoom }}
+              minZoom={ZOOM_LIMITS.minZoom}
+              proOptions={{ hideAttribution: true }}
+            >
+              <Background gap={20} />
+              <MiniMap pannable zoomable ariaLabel="Minimap" />
+              <Controls showInteractive={false} />
+              {editable && (
+                <Panel position="top-right">
+                  <button type="button" className="canvas-add-note" onClick={addNoteInView} title="Add a sticky note in the middle of the view">
+                    Add sticky note
+                  </button>
+                </Panel>
+              )}
+            </ReactFlow>
+          </CanvasDetailContext.Provider>
+        </CanvasActionsContext.Provider>
+      )}
       {picker && (
         <NodePicker
           types={types}
