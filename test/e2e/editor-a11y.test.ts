@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe/server.js';
 import { databaseKinds } from '../helpers/databases.js';
@@ -11,6 +12,7 @@ import { focusRing, isFocused, tabTo } from './helpers/keyboard.js';
 import { buildEditorIfStale } from './helpers/editor-build.js';
 
 const sqlite = databaseKinds.find((k) => k.name === 'sqlite')!;
+const docs = fileURLToPath(new URL('../../docs/editor/', import.meta.url));
 const STRIPE_KEY = 'sk_test_switchboard_a11y';
 /** The narrowest width the editor is made for. */
 const NARROW = { width: 1280, height: 800 };
@@ -262,8 +264,76 @@ describe('The editor’s accessibility in Chromium (axe, WCAG 2 A and AA, at 128
       await kpage.getByRole('complementary', { name: 'Node condition' }).waitFor();
     });
 
+    it('shows where the focus is on every stop of the canvas screen, the node panel included', async () => {
+      const seen: string[] = [];
+      const missing: string[] = [];
+      await kpage.locator('[data-node-panel]').waitFor();
+      await kpage.locator('body').evaluate((body) => (body.ownerDocument.activeElement as { blur?(): void } | null)?.blur?.());
+      for (let i = 0; i < 80; i++) {
+        await kpage.keyboard.press('Tab');
+        // What the stop is and whether it shows a focus ring (an outline, a box shadow, or for an edge its path).
+        const stop = await kpage.locator(':focus').first().evaluate((el) => {
+          const view = el.ownerDocument.defaultView!;
+          const style = view.getComputedStyle(el);
+          const classes = typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+          const name = `${el.tagName.toLowerCase()}${classes} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 30)}"`;
+          if (el.classList.contains('react-flow__edge')) {
+            const path = el.querySelector('.react-flow__edge-path');
+            return { name, ring: !!path && parseFloat(view.getComputedStyle(path).strokeWidth) >= 3 };
+          }
+          const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1;
+          return { name, ring: outline || (style.boxShadow !== '' && style.boxShadow !== 'none') };
+        }).catch(() => null);
+        if (!stop) continue;
+        seen.push(stop.name);
+        if (!stop.ring) missing.push(stop.name);
+      }
+      expect(seen.length, 'Tab stops reached').to.be.greaterThan(30);
+      expect(seen.some((s) => s.startsWith('div.react-flow__node')), `a canvas node among ${seen.join(', ')}`).to.equal(true);
+      expect(missing, 'stops without a focus ring').to.deep.equal([]);
+    });
+
     it('wrote no console errors', () => {
       expect(kerrors).to.deep.equal([]);
     });
   });
+
+  it('fits the canvas screen at 1280 × 720: header on one line, toolbar, palette, canvas and node panel side by side', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme: 'light' });
+    await context.addInitScript((token) => localStorage.setItem('switchboard.token', token), owner.token);
+    const narrow = await openPage(context, errors);
+    try {
+      await narrow.goto(`${server.url}/s/${ws.sid}/flows/${flowId}`);
+      await narrow.getByTestId('node-condition').click();
+      const panel = narrow.locator('[data-node-panel]');
+      await panel.getByLabel('Rule 1 value').waitFor();
+      await narrow.screenshot({ path: `${docs}narrow-1280.png` });
+      expect(await narrow.locator('html').evaluate((html) => html.scrollWidth), 'no horizontal scrolling').to.be.at.most(1280);
+
+      // One line: no item of the header wraps (a wrapped name or button is two lines of text, 40 px and more).
+      const heights = await narrow.locator('.topbar > *').evaluateAll((els) => els.map((el) => [el.textContent?.trim().slice(0, 20), el.getBoundingClientRect().height] as const));
+      for (const [name, height] of heights) expect(height, `${name} on one line`).to.be.below(38);
+      const box = async (selector: string) => (await narrow.locator(selector).first().boundingBox())!;
+      const inside = (b: { x: number; y: number; width: number; height: number }) => b.x >= 0 && b.x + b.width <= 1280 && b.y >= 0;
+      // Every control of the header and the toolbar is on screen and none covers another.
+      for (const bar of ['.topbar', '[role="toolbar"][aria-label="Flow"]']) {
+        const boxes = await narrow.locator(`${bar} > *`).evaluateAll((els) => els.filter((el) => el.getClientRects().length).map((el) => { const r = el.getBoundingClientRect(); return { name: el.textContent?.trim().slice(0, 20) ?? '', x: r.x, y: r.y, width: r.width, height: r.height }; }));
+        for (const b of boxes) expect(inside(b), `${b.name} (${bar}) on screen`).to.equal(true);
+        const sorted = boxes.filter((b) => b.width > 0).sort((a, b) => a.x - b.x);
+        for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.x, `${sorted[i]!.name} clear of ${sorted[i - 1]!.name}`).to.be.at.least(sorted[i - 1]!.x + sorted[i - 1]!.width - 0.5);
+      }
+      const palette = await box('.palette');
+      const canvas = await box('.canvas');
+      const side = await box('[data-node-panel]');
+      expect(palette.x + palette.width, 'palette, then canvas').to.be.at.most(canvas.x + 0.5);
+      expect(canvas.x + canvas.width, 'canvas, then panel').to.be.at.most(side.x + 0.5);
+      expect(side.x + side.width, 'the panel within the window').to.be.at.most(1280);
+      expect(canvas.width, 'room left to build in').to.be.at.least(500);
+      // The panel scrolls inside itself rather than running off the bottom of the window.
+      expect(side.y + side.height).to.be.at.most(720);
+    } finally {
+      await context.close();
+    }
+  });
 });
+
