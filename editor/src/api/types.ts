@@ -158,15 +158,26 @@ export interface ExecutionSummary {
   mode?: 'production' | 'test';
   trigger: { type: string; nodeId?: string } | null;
   retryOf?: string | null;
+  /** The execution whose `flow.call` started this one. */
+  parentExecutionId?: string | null;
   startedAt: string | null;
   finishedAt: string | null;
   createdAt: string;
   error: StepError | null;
 }
 
+/** A child execution a `flow.call` of this one started (CONTRACT §6). */
+export interface ChildExecution {
+  id: string;
+  flowId: string;
+  status: ExecutionStatus;
+  createdAt: string;
+}
+
 export interface Execution extends ExecutionSummary {
   input?: unknown;
   steps: Step[];
+  children?: ChildExecution[];
 }
 
 export interface Page<T> {

@@ -318,7 +318,7 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
             <NodePanel key={selected} id={selected} flow={flow} sid={sid} editable={editable} />
           </DebugContext.Provider>
         ) : showExecutions ? (
-          <ExecutionsPanel base={base} flowId={flow.id} refreshKey={refreshKey} openedId={openedId} onOpen={(id) => void open(id)} onRetry={(id) => void retry(id)} />
+          <ExecutionsPanel sid={sid} base={base} flowId={flow.id} refreshKey={refreshKey} openedId={openedId} onOpen={(id) => void open(id)} onRetry={(id) => void retry(id)} />
         ) : side === 'history' ? (
           <HistoryPanel base={base} flowId={flow.id} currentVersion={flow.version} editable={editable} onRestore={restore} />
         ) : null}

@@ -1,36 +1,76 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api, messageOf } from '../api/client';
 import type { ExecutionSummary, Flow, Page } from '../api/types';
+import { openExecution } from '../app/open-execution';
 import { navigate } from '../app/router';
+import { useSession } from '../app/session';
 import { Listing } from '../components/Listing';
 import { ListTable } from '../components/ListTable';
+import { formatRoute } from '../lib/route';
+import { executionActions, executionsQuery, type ExecutionFilters } from '../lib/executions';
 import { ago } from '../lib/flows-list';
+import { ExecutionsTimeFilter } from './ExecutionsTimeFilter';
+import '../styles/executions.css';
 
 const STATUSES = ['', 'queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled'];
 
-/** Every execution of the sub-account, newest first, filtered by flow and status; a row opens on the canvas. */
+/**
+ * Every execution of the sub-account, newest first, filtered by flow, status and time; a row opens on the
+ * canvas, links a sub-flow's run to its parent, and offers cancel or retry to those who may.
+ */
 export function ExecutionsScreen({ sid }: { sid: string }) {
   const base = `/api/subaccounts/${sid}`;
+  const role = useSession((s) => s.me?.user?.role);
   const [items, setItems] = useState<ExecutionSummary[] | null>(null);
   const [flows, setFlows] = useState<Flow[]>([]);
-  const [flowId, setFlowId] = useState('');
-  const [status, setStatus] = useState('');
+  const [filters, setFilters] = useState<ExecutionFilters>({ flowId: '', status: '', time: { kind: 'any' } });
+  const [reloads, setReloads] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  // An action's failure, shown in the row it was taken on.
+  const [rowError, setRowError] = useState<{ id: string; text: string } | null>(null);
 
   useEffect(() => {
     api<Page<Flow>>('GET', `${base}/flows?limit=200`).then((p) => setFlows(p.items), (err) => setError(messageOf(err)));
   }, [base]);
   useEffect(() => {
-    const query = new URLSearchParams({ limit: '100', ...(flowId ? { flowId } : {}), ...(status ? { status } : {}) });
-    api<Page<ExecutionSummary>>('GET', `${base}/executions?${query}`).then((p) => setItems(p.items), (err) => setError(messageOf(err)));
-  }, [base, flowId, status]);
+    const asked = executionsQuery(filters, Date.now());
+    if ('error' in asked) return setError(asked.error);
+    setError(null);
+    let live = true;
+    api<Page<ExecutionSummary>>('GET', `${base}/executions?${asked.query}`).then(
+      (p) => live && setItems(p.items),
+      (err) => live && setError(messageOf(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [base, filters, reloads]);
 
+  const act = useCallback(
+    async (e: ExecutionSummary, action: 'cancel' | 'retry') => {
+      setRowError(null);
+      try {
+        if (action === 'cancel') {
+          const cancelled = await api<ExecutionSummary>('POST', `${base}/executions/${e.id}/cancel`);
+          setItems((list) => list && list.map((x) => (x.id === e.id ? cancelled : x)));
+        } else {
+          await api<{ executionId: string }>('POST', `${base}/executions/${e.id}/retry`);
+          setReloads((n) => n + 1);
+        }
+      } catch (err) {
+        setRowError({ id: e.id, text: `Not ${action === 'cancel' ? 'cancelled' : 'retried'}: ${messageOf(err)}` });
+      }
+    },
+    [base],
+  );
+
+  const openParent = (id: string) => openExecution(sid, id).catch((err) => setError(`The parent execution cannot be opened: ${messageOf(err)}`));
   const names = new Map(flows.map((f) => [f.id, f.name]));
   return (
     <main className="page">
-      <div className="page-head">
+      <div className="page-head executions-filters" role="group" aria-label="Filter executions">
         <h1>Executions</h1>
-        <select aria-label="Flow" value={flowId} onChange={(e) => setFlowId(e.target.value)}>
+        <select aria-label="Flow" value={filters.flowId} onChange={(e) => setFilters((f) => ({ ...f, flowId: e.target.value }))}>
           <option value="">All flows</option>
           {flows.map((f) => (
             <option key={f.id} value={f.id}>
@@ -38,33 +78,67 @@ export function ExecutionsScreen({ sid }: { sid: string }) {
             </option>
           ))}
         </select>
-        <select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value)}>
+        <select aria-label="Status" value={filters.status} onChange={(e) => setFilters((f) => ({ ...f, status: e.target.value }))}>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
               {s || 'Any status'}
             </option>
           ))}
         </select>
+        <ExecutionsTimeFilter value={filters.time} onChange={(time) => setFilters((f) => ({ ...f, time }))} />
+        <button type="button" onClick={() => setReloads((n) => n + 1)}>
+          Refresh
+        </button>
       </div>
       {error && <p role="alert" className="error">{error}</p>}
       <Listing items={items} empty="No executions match.">
         {(items) => (
-          <ListTable label="Executions" columns={['Flow', 'Status', 'Trigger', 'Started', 'Version']}>
-            {items.map((e) => (
-              <tr key={e.id}>
-                <td>
-                  <a href="#" onClick={(ev) => (ev.preventDefault(), navigate({ screen: 'flow', sid, fid: e.flowId, executionId: e.id }))}>
-                    {names.get(e.flowId) ?? e.flowId}
-                  </a>
-                </td>
-                <td>
-                  <span className={`status status-${e.status}`}>{e.status}</span>
-                </td>
-                <td>{e.trigger?.type}</td>
-                <td>{ago(e.startedAt ?? e.createdAt)}</td>
-                <td>v{e.flowVersion}</td>
-              </tr>
-            ))}
+          <ListTable label="Executions" columns={['Flow', 'Status', 'Trigger', 'Started', 'Version']} actions>
+            {items.map((e) => {
+              const offers = executionActions(e, role);
+              const flowName = names.get(e.flowId) ?? e.flowId;
+              const onCanvas = { screen: 'flow', sid, fid: e.flowId, executionId: e.id } as const;
+              return (
+                <tr key={e.id}>
+                  <td>
+                    <a href={formatRoute(onCanvas)} onClick={(ev) => (ev.preventDefault(), navigate(onCanvas))}>
+                      {flowName}
+                    </a>
+                    {e.parentExecutionId && (
+                      <>
+                        {' '}
+                        <button type="button" className="link" onClick={() => void openParent(e.parentExecutionId!)} aria-label={`Open the parent execution of this ${flowName} run`}>
+                          ↑ parent
+                        </button>
+                      </>
+                    )}
+                  </td>
+                  <td>
+                    <span className={`status status-${e.status}`}>{e.status}</span>
+                  </td>
+                  <td>{e.trigger?.type}</td>
+                  <td>{ago(e.startedAt ?? e.createdAt)}</td>
+                  <td>v{e.flowVersion}</td>
+                  <td>
+                    {offers.cancel && (
+                      <button type="button" onClick={() => void act(e, 'cancel')} aria-label={`Cancel this ${e.status} ${flowName} execution`}>
+                        Cancel
+                      </button>
+                    )}
+                    {offers.retry && (
+                      <button type="button" onClick={() => void act(e, 'retry')} aria-label={`Retry this ${e.status} ${flowName} execution`}>
+                        Retry
+                      </button>
+                    )}
+                    {rowError?.id === e.id && (
+                      <span role="alert" className="error">
+                        {rowError.text}
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
           </ListTable>
         )}
       </Listing>

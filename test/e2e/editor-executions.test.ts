@@ -1,0 +1,146 @@
+import { expect } from 'chai';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createFlow, runAndWait, waitForStatus, type Workspace } from '../helpers/flows.js';
+import type { TestServer } from '../helpers/server.js';
+import { addUser, type Agency } from '../helpers/story.js';
+import { collectErrors, saveFailure } from './helpers/browser.js';
+import { closeEditorSession, DOCS, startEditorSession } from './helpers/session.js';
+
+const shot = (page: Page, name: string) => page.screenshot({ path: `${DOCS}${name}.png` });
+const DAY_MS = 86400_000;
+// A `datetime-local` value (the browser's own time zone, which is the test's) for a moment.
+const local = (ms: number) => {
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
+};
+
+describe('The editor in Chromium: the executions screen (time filter, cancel, sub-flow links)', function () {
+  this.timeout(180_000);
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  let owner: Agency;
+  let ws: Workspace;
+  const table = () => page.getByRole('table', { name: 'Executions' });
+  const start = async (flowId: string) => (await server.request('POST', `/api/subaccounts/${ws.sid}/flows/${flowId}/run`, { token: owner.token, body: { input: {} } })).body.executionId as string;
+
+  before(async () => {
+    ({ server, browser, context, page, errors, owner, ws } = await startEditorSession());
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await saveFailure(page, 'editor-executions');
+  });
+  after(() => closeEditorSession({ browser, server }));
+
+  it('filters by time: the last 24 hours leave out a run of three days ago, a custom range finds only it, and a backwards range says so', async () => {
+    const flow = await createFlow(ws, { nodes: [{ id: 't', type: 'trigger.manual' }] }, 'Nightly report');
+    const old = (await runAndWait(ws, flow.id)).id;
+    const recent = (await runAndWait(ws, flow.id)).id;
+    const threeDaysAgo = new Date(Date.now() - 3 * DAY_MS);
+    await server.app.models.Execution.update({ createdAt: threeDaysAgo, startedAt: threeDaysAgo }, { where: { id: old } });
+
+    await page.goto(`${server.url}/s/${ws.sid}/executions`);
+    const row = (id: string) => table().locator(`tr:has(a[href="/s/${ws.sid}/flows/${flow.id}?execution=${id}"])`);
+    await page.getByRole('heading', { name: 'Executions' }).waitFor();
+    await page.getByLabel('Flow').selectOption({ label: 'Nightly report' });
+    await table().getByText('3 d ago').waitFor();
+    expect(await table().locator('tbody tr').count()).to.equal(2);
+
+    await page.getByLabel('Time').selectOption({ label: 'Last 24 hours' });
+    await table().getByText('3 d ago').waitFor({ state: 'detached' });
+    expect(await table().locator('tbody tr').count()).to.equal(1);
+
+    await page.getByLabel('Time').selectOption({ label: 'Custom range…' });
+    await page.getByLabel('From', { exact: true }).fill(local(threeDaysAgo.getTime() - 3600_000));
+    await page.getByLabel('To', { exact: true }).fill(local(threeDaysAgo.getTime() + 3600_000));
+    await table().getByText('3 d ago').waitFor();
+    expect(await table().locator('tbody tr').count()).to.equal(1);
+    await shot(page, 'executions-filters');
+
+    await page.getByLabel('To', { exact: true }).fill(local(threeDaysAgo.getTime() - 2 * 3600_000));
+    await page.getByRole('alert').getByText('The time range ends before it starts: pick an end after the start.').waitFor();
+    // The ids the links carry are the runs listed.
+    await page.getByLabel('Time').selectOption({ label: 'Any time' });
+    await row(recent).waitFor();
+    await row(old).waitFor();
+    expect(await page.getByRole('alert').count()).to.equal(0);
+  });
+
+  it('cancels a waiting execution from its row, and from the canvas; a viewer is offered no Cancel', async () => {
+    const flow = await createFlow(
+      ws,
+      { nodes: [{ id: 't', type: 'trigger.manual' }, { id: 'later', type: 'logic.delay', config: { amount: 1, unit: 'hours' } }], edges: [{ source: 't', target: 'later' }] },
+      'Follow up tomorrow',
+    );
+    const first = await start(flow.id);
+    await waitForStatus(ws, first, ['waiting']);
+
+    await page.goto(`${server.url}/s/${ws.sid}/executions`);
+    await page.getByLabel('Flow').selectOption({ label: 'Follow up tomorrow' });
+    await page.getByLabel('Status').selectOption('waiting');
+    const cancel = table().getByRole('button', { name: 'Cancel this waiting Follow up tomorrow execution' });
+    await cancel.focus();
+    await page.keyboard.press('Enter');
+    await table().getByText('cancelled').waitFor();
+    await cancel.waitFor({ state: 'detached' });
+    expect((await waitForStatus(ws, first, ['cancelled'])).status).to.equal('cancelled');
+    await table().getByRole('button', { name: 'Retry this cancelled Follow up tomorrow execution' }).waitFor();
+
+    // On the canvas: the execution open there is cancelled from the flow's executions panel.
+    const second = await start(flow.id);
+    await waitForStatus(ws, second, ['waiting']);
+    await page.goto(`${server.url}/s/${ws.sid}/flows/${flow.id}?execution=${second}`);
+    const panel = page.getByRole('complementary', { name: 'Executions of this flow' });
+    await panel.getByRole('button', { name: /^Cancel execution waiting/ }).click();
+    await panel.getByRole('button', { name: /^Open execution cancelled/ }).nth(0).waitFor();
+    expect((await waitForStatus(ws, second, ['cancelled'])).status).to.equal('cancelled');
+    await page.locator('.notice').getByText('Execution cancelled.').waitFor();
+
+    const third = await start(flow.id);
+    await waitForStatus(ws, third, ['waiting']);
+    const viewer = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await viewer.addInitScript((token) => localStorage.setItem('switchboard.token', token), await addUser(server, owner.token, 'viewer', [ws.sid]));
+    const vpage = await viewer.newPage();
+    const verrors = collectErrors(vpage);
+    await vpage.goto(`${server.url}/s/${ws.sid}/executions`);
+    await vpage.getByRole('table', { name: 'Executions' }).getByText('waiting').waitFor();
+    expect(await vpage.getByRole('button', { name: /^Cancel/ }).count()).to.equal(0);
+    expect(await vpage.getByRole('button', { name: /^Retry/ }).count()).to.equal(0);
+    await vpage.goto(`${server.url}/s/${ws.sid}/flows/${flow.id}?execution=${third}`);
+    await vpage.getByRole('complementary', { name: 'Executions of this flow' }).getByRole('button', { name: /^Open execution waiting/ }).waitFor();
+    expect(await vpage.getByRole('button', { name: /^Cancel/ }).count()).to.equal(0);
+    expect(verrors).to.deep.equal([]);
+    await viewer.close();
+    await server.request('POST', `/api/subaccounts/${ws.sid}/executions/${third}/cancel`, { token: owner.token });
+  });
+
+  it('follows a flow.call run from the child to its parent and from the parent to the child, each on its flow’s canvas', async () => {
+    const child = await createFlow(ws, { nodes: [{ id: 't', type: 'trigger.manual' }, { id: 'double', type: 'logic.set', config: { value: { doubled: '{{ $trigger.n * 2 }}' } } }], edges: [{ source: 't', target: 'double' }] }, 'Double it');
+    const parent = await createFlow(
+      ws,
+      { nodes: [{ id: 't', type: 'trigger.manual' }, { id: 'call', type: 'flow.call', config: { flowId: child.id, input: { n: 21 } } }], edges: [{ source: 't', target: 'call' }] },
+      'Order intake',
+    );
+    const parentRun = await runAndWait(ws, parent.id);
+    expect(parentRun.status).to.equal('succeeded');
+    const childRun = (await server.request('GET', `/api/subaccounts/${ws.sid}/executions?flowId=${child.id}`, { token: owner.token })).body.items[0];
+    expect(childRun.parentExecutionId).to.equal(parentRun.id);
+
+    await page.goto(`${server.url}/s/${ws.sid}/executions`);
+    await page.getByLabel('Flow').selectOption({ label: 'Double it' });
+    await table().getByRole('button', { name: 'Open the parent execution of this Double it run' }).click();
+    await page.waitForURL(`**/s/${ws.sid}/flows/${parent.id}?execution=${parentRun.id}`);
+    await page.locator('[data-testid="node-call"][data-status="succeeded"]').waitFor();
+
+    const family = page.getByRole('region', { name: 'Sub-flow runs of the execution on the canvas' });
+    await family.getByRole('button', { name: /^Open child execution succeeded/ }).click();
+    await page.waitForURL(`**/s/${ws.sid}/flows/${child.id}?execution=${childRun.id}`);
+    await page.getByRole('heading', { name: 'Double it' }).waitFor();
+    await page.locator('[data-testid="node-double"][data-status="succeeded"]').waitFor();
+    await page.getByRole('region', { name: 'Sub-flow runs of the execution on the canvas' }).getByRole('button', { name: 'its parent execution' }).waitFor();
+    expect(errors).to.deep.equal([]);
+  });
+});
