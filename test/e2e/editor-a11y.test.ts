@@ -8,7 +8,7 @@ import { startServer, type TestServer } from '../helpers/server.js';
 import { createSubaccount, registerAgency, type Agency } from '../helpers/story.js';
 import { blockingViolations } from './helpers/axe.js';
 import { launchChromium, openPage, saveFailure } from './helpers/browser.js';
-import { focusRing, isFocused, tabTo } from './helpers/keyboard.js';
+import { focusRing, isFocused, tabTo, waitForFocus } from './helpers/keyboard.js';
 import { buildEditorIfStale } from './helpers/editor-build.js';
 
 const sqlite = databaseKinds.find((k) => k.name === 'sqlite')!;
@@ -262,6 +262,16 @@ describe('The editor’s accessibility in Chromium (axe, WCAG 2 A and AA, at 128
       await reach(node, { max: 40 });
       await kpage.keyboard.press('Enter');
       await kpage.getByRole('complementary', { name: 'Node condition' }).waitFor();
+      // Its "+" after a port opens the node picker; Escape closes it and the focus is back on the "+".
+      const plus = kpage.getByRole('button', { name: 'Add a node after Condition (true)' });
+      await reach(plus, { max: 6 });
+      await kpage.keyboard.press('Enter');
+      const search = kpage.getByRole('combobox', { name: 'Search nodes to add' });
+      await search.waitFor();
+      expect(await isFocused(search), 'the picker takes the focus').to.equal(true);
+      await kpage.keyboard.press('Escape');
+      await search.waitFor({ state: 'detached' });
+      await waitForFocus(plus);
     });
 
     it('shows where the focus is on every stop of the canvas screen, the node panel included', async () => {

@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 
 import type { NodeType } from '../api/types';
 import { pickerChoices, stepChoice } from '../lib/palette';
 import { iconOf } from './icons';
+import { useReturnFocus } from '../components/focus-trap';
 
 /**
  * The searchable list a "+" opens: type to filter, arrows to move, Enter to add, Escape to close.
@@ -14,6 +15,8 @@ export function NodePicker({ types, at, label, onPick, onClose }: { types: NodeT
   const listId = useId();
   const box = useRef<HTMLDivElement>(null);
   const current = Math.min(active, Math.max(0, choices.length - 1));
+  // Escape (or a pick) gives the focus back to the "+" that opened the picker.
+  useReturnFocus();
 
   useEffect(() => {
     const outside = (e: MouseEvent) => box.current && !box.current.contains(e.target as Node) && onClose();

@@ -36,3 +36,12 @@ export function focusRing(target: Locator): Promise<string | null> {
     return null;
   });
 }
+
+/** Waits until the element has the focus (focus that moves after a frame, as when a picker closes). */
+export async function waitForFocus(target: Locator, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await isFocused(target))) {
+    if (Date.now() > until) throw new Error(`${target} did not get the focus within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
