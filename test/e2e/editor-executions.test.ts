@@ -58,6 +58,7 @@ describe('The editor in Chromium: the executions screen (time filter, cancel, su
     await page.getByLabel('To', { exact: true }).fill(local(threeDaysAgo.getTime() + 3600_000));
     await table().getByText('3 d ago').waitFor();
     expect(await table().locator('tbody tr').count()).to.equal(1);
+    await page.getByLabel('To', { exact: true }).blur();
     await shot(page, 'executions-filters');
 
     await page.getByLabel('To', { exact: true }).fill(local(threeDaysAgo.getTime() - 2 * 3600_000));
@@ -114,7 +115,18 @@ describe('The editor in Chromium: the executions screen (time filter, cancel, su
     expect(await vpage.getByRole('button', { name: /^Cancel/ }).count()).to.equal(0);
     expect(verrors).to.deep.equal([]);
     await viewer.close();
-    await server.request('POST', `/api/subaccounts/${ws.sid}/executions/${third}/cancel`, { token: owner.token });
+
+    // Ended by someone else after the list was shown: the API's refusal is told in the row.
+    await page.goto(`${server.url}/s/${ws.sid}/executions`);
+    await page.getByLabel('Status').selectOption('waiting');
+    const stale = table().getByRole('button', { name: 'Cancel this waiting Follow up tomorrow execution' });
+    await stale.waitFor();
+    expect((await server.request('POST', `/api/subaccounts/${ws.sid}/executions/${third}/cancel`, { token: owner.token })).status).to.equal(200);
+    await stale.click();
+    await table().getByRole('alert').getByText('Not cancelled: The execution already ended (cancelled).').waitFor();
+    // The browser logs the deliberate 409 as a failed resource; nothing else went wrong so far.
+    expect(errors).to.deep.equal(['Failed to load resource: the server responded with a status of 409 (Conflict)']);
+    errors.length = 0;
   });
 
   it('follows a flow.call run from the child to its parent and from the parent to the child, each on its flow’s canvas', async () => {
