@@ -23,11 +23,7 @@ const nodeTypes = { flow: FlowNodeCard, note: StickyNoteCard };
 const edgeTypes = { insert: InsertEdge };
 type AnyNode = CanvasNode | CanvasNote;
 
-/** A flow node as React Flow takes it; `measured`, when known, keeps it from being hidden until measured again. */
-function canvasNode(node: FlowNode, selected: boolean, measured?: { width?: number; height?: number }): CanvasNode {
-  const size = measured?.width && measured.height ? { measured: { width: measured.width, height: measured.height } } : {};
-  return { id: node.id, type: 'flow', position: node.position ?? { x: 0, y: 0 }, data: { node }, selected, ...size };
-}
+type Size = { width: number; height: number };
 
 const REFUSALS = {
   cycle: 'That connection would make a loop; flows run one way.',
@@ -38,16 +34,18 @@ const REFUSALS = {
 
 /**
  * The canvas: React Flow fed from the store. Node objects are rebuilt only for nodes whose document
- * entry or selection changed, so dragging one node or an event about one node does not re-render the
- * other 499. Measured sizes stay in React Flow: a rebuilt node takes its size from there (it would
- * otherwise be hidden until measured again), and measuring 500 nodes on open changes nothing here.
+ * entry, selection or measured size changed, so dragging one node or an event about one node does not
+ * re-render the other 499. The measured size goes back into the node (React Flow's minimap draws only
+ * nodes that carry one, and a rebuilt node without it is hidden until measured again), but keeps its
+ * `data`, so measuring 500 cards on open re-renders none of them (FlowNodeCard compares `data`).
  */
 export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd(type: NodeType, at: { x: number; y: number }): void; onNotice(message: string): void }) {
   const store = useEditorStore();
   const doc = useEditor((s) => s.doc);
   const selected = useEditor((s) => s.selected);
   const selectedEdges = useEditor((s) => s.selectedEdges);
-  const nodeCache = useRef(new Map<string, { source: FlowNode; selected: boolean; node: CanvasNode }>());
+  const [sizes, setSizes] = useState<ReadonlyMap<string, Size>>(new Map());
+  const nodeCache = useRef(new Map<string, { source: FlowNode; selected: boolean; size?: Size; node: CanvasNode }>());
   const edgeCache = useRef(new Map<string, { source: FlowEdge; selected: boolean; edge: Edge }>());
   const notes = useEditor((s) => s.doc.notes);
   // Notes are not nodes of the flow: their selection stays here, out of the store's (which opens the node panel).
@@ -62,17 +60,22 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
   });
 
   const nodes = useMemo(() => {
-    const next = new Map<string, { source: FlowNode; selected: boolean; node: CanvasNode }>();
+    const next = new Map<string, { source: FlowNode; selected: boolean; size?: Size; node: CanvasNode }>();
     const list = doc.nodes.map((n) => {
       const isSelected = selected.has(n.id);
+      const size = sizes.get(n.id);
       const cached = nodeCache.current.get(n.id);
-      const entry = cached && cached.source === n && cached.selected === isSelected ? cached : { source: n, selected: isSelected, node: canvasNode(n, isSelected, flow.getInternalNode(n.id)?.measured) };
+      const data = cached?.source === n ? cached.node.data : { node: n };
+      const entry =
+        cached && cached.source === n && cached.selected === isSelected && cached.size === size
+          ? cached
+          : { source: n, selected: isSelected, size, node: { id: n.id, type: 'flow' as const, position: n.position ?? { x: 0, y: 0 }, data, selected: isSelected, ...(size ? { measured: size } : {}) } };
       next.set(n.id, entry);
       return entry.node;
     });
     nodeCache.current = next;
     return list;
-  }, [doc.nodes, selected, flow]);
+  }, [doc.nodes, selected, sizes]);
 
   const noteNodes = useMemo(() => {
     const next = new Map<string, { source: StickyNote; selected: boolean; node: CanvasNote }>();
@@ -143,6 +146,7 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
       const moved = new Map<string, { x: number; y: number }>();
       let ended = false;
       let selection: Set<string> | null = null;
+      let measured: Map<string, Size> | null = null;
       for (const c of changes) {
         if (c.type === 'position' && c.position) {
           moved.set(c.id, c.position);
@@ -152,11 +156,22 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
           selection ??= new Set(store.getState().selected);
           if (c.selected) selection.add(c.id);
           else selection.delete(c.id);
+        } else if (c.type === 'dimensions' && c.dimensions) {
+          measured ??= new Map();
+          measured.set(c.id, c.dimensions);
         }
       }
       if (moved.size && editable) store.getState().dragTo(moved);
       if (ended) store.getState().endDrag();
       if (selection) store.getState().select(selection, store.getState().selectedEdges);
+      if (measured) {
+        const found = measured;
+        setSizes((prev) => {
+          const next = new Map(prev);
+          for (const [id, size] of found) next.set(id, size);
+          return next;
+        });
+      }
     },
     [store, editable, applyNoteChanges],
   );
