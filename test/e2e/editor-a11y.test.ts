@@ -248,7 +248,10 @@ describe('The editor’s accessibility in Chromium (axe, WCAG 2 A and AA, at 128
       const saved = (await server.request('GET', `/api/subaccounts/${ws.sid}/flows/${flowId}`, { token: owner.token })).body;
       const added = saved.graph.nodes.find((n: { id: string }) => n.id === nodeId);
       expect(added).to.deep.include({ type: 'logic.delay', name: 'Pause a moment' });
-      expect(JSON.stringify(added.config)).to.include('5');
+      expect(added.config).to.deep.equal({ amount: 5, unit: 'minutes' });
+      // Escape in the panel goes back to the node on the canvas.
+      await kpage.keyboard.press('Escape');
+      await waitForFocus(kpage.locator(`.react-flow__node[data-id="${nodeId}"]`));
     });
 
     it('opens the shortcuts help with Enter, traps the focus in it, and gives it back on Escape', async () => {

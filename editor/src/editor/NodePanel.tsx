@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useState, type KeyboardEvent } from 'react';
 import type { Flow } from '../api/types';
 import { rename, setConfig } from '../lib/graph';
 import { useEditor, useEditorStore } from './context';
@@ -9,6 +9,15 @@ import { SavedScheduleContext, type SavedSchedule } from './form/saved-schedule'
 import { onTabListKey } from '../components/tab-keys';
 
 const ConfigForm = lazy(() => import('./form/ConfigForm'));
+
+/** Escape in the panel (one no list or editor inside it took) takes the keyboard back to the node on the canvas. */
+function backToCanvas(e: KeyboardEvent, id: string) {
+  if (e.key !== 'Escape' || e.defaultPrevented) return;
+  const card = document.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`);
+  if (!card) return;
+  e.preventDefault();
+  card.focus();
+}
 
 /** The selected node: its name, its config form, its webhook URL, and its last run's output. */
 export function NodePanel({ id, flow, sid, editable }: { id: string; flow: Flow; sid: string; editable: boolean }) {
@@ -25,7 +34,7 @@ export function NodePanel({ id, flow, sid, editable }: { id: string; flow: Flow;
   const schedule: SavedSchedule = { cron: flow.graph.nodes.find((n) => n.id === id)?.config?.cron as string | undefined, nextRuns: trigger?.nextRuns };
 
   return (
-    <aside className="panel" aria-label={`Node ${node.name || id}`} tabIndex={-1} data-node-panel>
+    <aside className="panel" aria-label={`Node ${node.name || id}`} tabIndex={-1} data-node-panel onKeyDown={(e) => backToCanvas(e, id)}>
       <header>
         <h2>{node.name || type?.title || node.type}</h2>
         <p className="muted">
