@@ -25,6 +25,8 @@ describe('The editor in Chromium: the executions screen (time filter, cancel, su
   let owner: Agency;
   let ws: Workspace;
   const table = () => page.getByRole('table', { name: 'Executions' });
+  // The answer to the list's request with these parameters (the list on screen before it is another one).
+  const listedWith = (query: string) => page.waitForResponse((r) => r.url().includes(`/executions?`) && r.url().includes(query));
   const start = async (flowId: string) => (await server.request('POST', `/api/subaccounts/${ws.sid}/flows/${flowId}/run`, { token: owner.token, body: { input: {} } })).body.executionId as string;
 
   before(async () => {
@@ -46,28 +48,54 @@ describe('The editor in Chromium: the executions screen (time filter, cancel, su
     const row = (id: string) => table().locator(`tr:has(a[href="/s/${ws.sid}/flows/${flow.id}?execution=${id}"])`);
     await page.getByRole('heading', { name: 'Executions' }).waitFor();
     await page.getByLabel('Flow').selectOption({ label: 'Nightly report' });
-    await table().getByText('3 d ago').waitFor();
-    expect(await table().locator('tbody tr').count()).to.equal(2);
+    await row(old).getByText('3 d ago').waitFor();
+    await row(recent).waitFor();
+    const listed = () => table().locator('tbody tr').count();
+    expect(await listed()).to.equal(2);
 
     await page.getByLabel('Time').selectOption({ label: 'Last 24 hours' });
-    await table().getByText('3 d ago').waitFor({ state: 'detached' });
-    expect(await table().locator('tbody tr').count()).to.equal(1);
+    await row(old).waitFor({ state: 'detached' });
+    expect(await listed()).to.equal(1);
+    await row(recent).waitFor();
 
+    // From an hour before the old run to an hour after it, in the browser's time zone.
     await page.getByLabel('Time').selectOption({ label: 'Custom range…' });
     await page.getByLabel('From', { exact: true }).fill(local(threeDaysAgo.getTime() - 3600_000));
     await page.getByLabel('To', { exact: true }).fill(local(threeDaysAgo.getTime() + 3600_000));
-    await table().getByText('3 d ago').waitFor();
-    expect(await table().locator('tbody tr').count()).to.equal(1);
+    await row(recent).waitFor({ state: 'detached' });
+    await row(old).waitFor();
+    expect(await listed()).to.equal(1);
     await page.getByLabel('To', { exact: true }).blur();
     await shot(page, 'executions-filters');
 
     await page.getByLabel('To', { exact: true }).fill(local(threeDaysAgo.getTime() - 2 * 3600_000));
     await page.getByRole('alert').getByText('The time range ends before it starts: pick an end after the start.').waitFor();
-    // The ids the links carry are the runs listed.
     await page.getByLabel('Time').selectOption({ label: 'Any time' });
     await row(recent).waitFor();
     await row(old).waitFor();
     expect(await page.getByRole('alert').count()).to.equal(0);
+  });
+
+  it('shows older executions page by page, within the filters', async () => {
+    const flow = await createFlow(ws, { nodes: [{ id: 't', type: 'trigger.manual' }] }, 'Busy form');
+    const started: string[] = [];
+    for (let i = 0; i < 101; i++) started.push(await start(flow.id));
+    await waitForStatus(ws, started.at(-1)!, ['succeeded']);
+    await page.goto(`${server.url}/s/${ws.sid}/executions`);
+    // The unfiltered list has 100 rows and older ones too: wait for the filtered one.
+    const filtered = listedWith(`flowId=${flow.id}&from=`);
+    await page.getByLabel('Flow').selectOption({ label: 'Busy form' });
+    await page.getByLabel('Time').selectOption({ label: 'Last hour' });
+    await filtered;
+    const older = page.getByRole('button', { name: 'Show older executions' });
+    await older.waitFor();
+    const rows = table().locator('tbody tr');
+    expect(await rows.count()).to.equal(100, 'a page holds 100');
+    await older.click();
+    await older.waitFor({ state: 'detached' });
+    expect(await rows.count()).to.equal(101);
+    const oldest = table().locator(`a[href="/s/${ws.sid}/flows/${flow.id}?execution=${started[0]}"]`);
+    expect(await oldest.count()).to.equal(1, 'the last page ends with the first run');
   });
 
   it('cancels a waiting execution from its row, and from the canvas; a viewer is offered no Cancel', async () => {
@@ -80,8 +108,10 @@ describe('The editor in Chromium: the executions screen (time filter, cancel, su
     await waitForStatus(ws, first, ['waiting']);
 
     await page.goto(`${server.url}/s/${ws.sid}/executions`);
+    const waitingListed = listedWith(`flowId=${flow.id}&status=waiting`);
     await page.getByLabel('Flow').selectOption({ label: 'Follow up tomorrow' });
     await page.getByLabel('Status').selectOption('waiting');
+    await waitingListed;
     const cancel = table().getByRole('button', { name: 'Cancel this waiting Follow up tomorrow execution' });
     await cancel.focus();
     await page.keyboard.press('Enter');
@@ -118,7 +148,9 @@ describe('The editor in Chromium: the executions screen (time filter, cancel, su
 
     // Ended by someone else after the list was shown: the API's refusal is told in the row.
     await page.goto(`${server.url}/s/${ws.sid}/executions`);
+    const onlyWaiting = listedWith('status=waiting');
     await page.getByLabel('Status').selectOption('waiting');
+    await onlyWaiting;
     const stale = table().getByRole('button', { name: 'Cancel this waiting Follow up tomorrow execution' });
     await stale.waitFor();
     expect((await server.request('POST', `/api/subaccounts/${ws.sid}/executions/${third}/cancel`, { token: owner.token })).status).to.equal(200);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, messageOf } from '../api/client';
 import type { ExecutionSummary, Flow, Page } from '../api/types';
 import { openExecution } from '../app/open-execution';
@@ -26,6 +26,10 @@ export function ExecutionsScreen({ sid }: { sid: string }) {
   const [filters, setFilters] = useState<ExecutionFilters>({ flowId: '', status: '', time: { kind: 'any' } });
   const [reloads, setReloads] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  // The next page of the same query ("last hour" as it was when the first page was asked for).
+  const [older, setOlder] = useState<{ query: string; cursor: string } | null>(null);
+  // The query of the list on screen: an older page that arrives after the filters changed is dropped.
+  const shownQuery = useRef('');
   // An action's failure, shown in the row it was taken on.
   const [rowError, setRowError] = useState<{ id: string; text: string } | null>(null);
 
@@ -36,9 +40,15 @@ export function ExecutionsScreen({ sid }: { sid: string }) {
     const asked = executionsQuery(filters, Date.now());
     if ('error' in asked) return setError(asked.error);
     setError(null);
+    setOlder(null);
+    shownQuery.current = asked.query;
     let live = true;
     api<Page<ExecutionSummary>>('GET', `${base}/executions?${asked.query}`).then(
-      (p) => live && setItems(p.items),
+      (p) => {
+        if (!live) return;
+        setItems(p.items);
+        setOlder(p.nextCursor ? { query: asked.query, cursor: p.nextCursor } : null);
+      },
       (err) => live && setError(messageOf(err)),
     );
     return () => {
@@ -63,6 +73,17 @@ export function ExecutionsScreen({ sid }: { sid: string }) {
     },
     [base],
   );
+
+  async function showOlder(page: { query: string; cursor: string }) {
+    try {
+      const next = await api<Page<ExecutionSummary>>('GET', `${base}/executions?${page.query}&cursor=${encodeURIComponent(page.cursor)}`);
+      if (shownQuery.current !== page.query) return;
+      setItems((list) => [...(list ?? []), ...next.items]);
+      setOlder(next.nextCursor ? { query: page.query, cursor: next.nextCursor } : null);
+    } catch (err) {
+      setError(`Older executions cannot be shown: ${messageOf(err)}`);
+    }
+  }
 
   const openParent = (id: string) => openExecution(sid, id).catch((err) => setError(`The parent execution cannot be opened: ${messageOf(err)}`));
   const names = new Map(flows.map((f) => [f.id, f.name]));
@@ -142,6 +163,11 @@ export function ExecutionsScreen({ sid }: { sid: string }) {
           </ListTable>
         )}
       </Listing>
+      {older && (
+        <button type="button" className="show-older" onClick={() => void showOlder(older)}>
+          Show older executions
+        </button>
+      )}
     </main>
   );
 }
