@@ -2,7 +2,7 @@ import type { Workspace } from './flows.js';
 import type { TestServer } from './server.js';
 import { createSubaccount, registerAgency, type Agency } from './story.js';
 import { dayOf } from '../../server/billing/clock.js';
-import type { FakeStripe } from '../fakes/stripe/server.js';
+import { startFakeStripe, type FakeStripe } from '../fakes/stripe/server.js';
 import { event, seconds, signed, subscription, subscriptionId, type SubscriptionShape } from '../fakes/stripe/events.js';
 
 /** A new agency that already ran `executions` executions today (this month's usage), with a sub-account. */
@@ -32,4 +32,15 @@ export async function subscribeTo(
   const applied = await via.request('POST', '/webhooks/stripe', { raw: body, headers });
   if (applied.status !== 200) throw new Error(`the subscription event was refused: ${applied.status} ${applied.text}`);
   return { id: String(sub.id), customer: String(customer.id), status: 'active', price: plan.price, periodStart: sub.created, periodEnd: sub.items.data[0].current_period_end, metadata: sub.metadata };
+}
+
+/**
+ * A fake Stripe that knows this test's secret key and prices, and the variables that point billing at it.
+ * `prices`: each STRIPE_PRICE_* variable and the price id it names.
+ */
+export async function fakeStripeForBilling(secretKey: string, webhookSecret: string, prices: Record<string, string>): Promise<{ stripe: FakeStripe; env: Record<string, string> }> {
+  const stripe = await startFakeStripe();
+  stripe.keys.set(secretKey, { livemode: false });
+  for (const price of new Set(Object.values(prices))) stripe.prices.add(price);
+  return { stripe, env: { STRIPE_SECRET_KEY: secretKey, STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_API_URL: stripe.url, ...prices } };
 }

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { subscribeTo } from '../helpers/billing.js';
+import { fakeStripeForBilling, subscribeTo } from '../helpers/billing.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { createFlow, runAndWait, stepOf, type Graph, type Workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { createSubaccount, registerAgency, type Agency } from '../helpers/story.js';
-import { startFakeStripe, type FakeStripe } from '../fakes/stripe/server.js';
+import type { FakeStripe } from '../fakes/stripe/server.js';
 
 const SECRET_KEY = 'sk_test_switchboard_ceilings';
 const WEBHOOK_SECRET = 'whsec_test_switchboard_ceilings';
@@ -33,15 +33,9 @@ for (const kind of databaseKinds) {
     let ws: Workspace;
 
     before(async () => {
-      stripe = await startFakeStripe();
-      stripe.keys.set(SECRET_KEY, { livemode: false });
-      stripe.prices.add(PROFESSIONAL.price);
-      server = await startServer(kind, {
-        STRIPE_SECRET_KEY: SECRET_KEY,
-        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        STRIPE_API_URL: stripe.url,
-        STRIPE_PRICE_PROFESSIONAL_MONTHLY: PROFESSIONAL.price,
-      });
+      let env: Record<string, string>;
+      ({ stripe, env } = await fakeStripeForBilling(SECRET_KEY, WEBHOOK_SECRET, { STRIPE_PRICE_PROFESSIONAL_MONTHLY: PROFESSIONAL.price }));
+      server = await startServer(kind, env);
       agency = await registerAgency(server);
       ws = { server, token: agency.token, sid: await createSubaccount(server, agency.token) };
     });

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { subscribeTo } from '../helpers/billing.js';
+import { fakeStripeForBilling, subscribeTo } from '../helpers/billing.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { createFlow, runAndWait, type Graph, type Workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { createSubaccount, registerAgency, type Agency } from '../helpers/story.js';
-import { startFakeStripe, type FakeStripe } from '../fakes/stripe/server.js';
+import type { FakeStripe } from '../fakes/stripe/server.js';
 import { event, seconds, signed, subscription } from '../fakes/stripe/events.js';
 
 const SECRET_KEY = 'sk_test_switchboard_retention';
@@ -30,17 +30,9 @@ for (const kind of databaseKinds) {
     let advanced = 0;
 
     before(async () => {
-      stripe = await startFakeStripe();
-      stripe.keys.set(SECRET_KEY, { livemode: false });
-      for (const price of [BUSINESS.price, STARTER_PRICE]) stripe.prices.add(price);
-      server = await startServer(kind, {
-        STRIPE_SECRET_KEY: SECRET_KEY,
-        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        STRIPE_API_URL: stripe.url,
-        STRIPE_PRICE_BUSINESS_MONTHLY: BUSINESS.price,
-        STRIPE_PRICE_STARTER_MONTHLY: STARTER_PRICE,
-        EXECUTION_RETENTION_DAYS: '30',
-      });
+      let env: Record<string, string>;
+      ({ stripe, env } = await fakeStripeForBilling(SECRET_KEY, WEBHOOK_SECRET, { STRIPE_PRICE_BUSINESS_MONTHLY: BUSINESS.price, STRIPE_PRICE_STARTER_MONTHLY: STARTER_PRICE }));
+      server = await startServer(kind, { ...env, EXECUTION_RETENTION_DAYS: '30' });
     });
     afterEach(() => {
       server.app.billing!.clock.advance(-advanced);

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { agencyWithUsage, subscribeTo } from '../helpers/billing.js';
+import { agencyWithUsage, fakeStripeForBilling, subscribeTo } from '../helpers/billing.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { createFlow, getExecution, stepOf, waitForStatus, type Graph, type Workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import type { Agency } from '../helpers/story.js';
 import { until } from '../helpers/until.js';
-import { startFakeStripe, type FakeStripe } from '../fakes/stripe/server.js';
+import type { FakeStripe } from '../fakes/stripe/server.js';
 
 const SECRET_KEY = 'sk_test_switchboard_runs';
 const WEBHOOK_SECRET = 'whsec_test_switchboard_runs';
@@ -28,15 +28,9 @@ for (const kind of databaseKinds) {
     let server: TestServer;
 
     before(async () => {
-      stripe = await startFakeStripe();
-      stripe.keys.set(SECRET_KEY, { livemode: false });
-      stripe.prices.add(PROFESSIONAL.price);
-      server = await startServer(kind, {
-        STRIPE_SECRET_KEY: SECRET_KEY,
-        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        STRIPE_API_URL: stripe.url,
-        STRIPE_PRICE_PROFESSIONAL_MONTHLY: PROFESSIONAL.price,
-      });
+      let env: Record<string, string>;
+      ({ stripe, env } = await fakeStripeForBilling(SECRET_KEY, WEBHOOK_SECRET, { STRIPE_PRICE_PROFESSIONAL_MONTHLY: PROFESSIONAL.price }));
+      server = await startServer(kind, env);
     });
     after(async () => {
       await server?.close();

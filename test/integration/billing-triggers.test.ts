@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
-import { agencyWithUsage } from '../helpers/billing.js';
+import { agencyWithUsage, fakeStripeForBilling } from '../helpers/billing.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { activate, createFlow } from '../helpers/flows.js';
 import { connectGhl } from '../helpers/ghl.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import type { Agency } from '../helpers/story.js';
 import { until } from '../helpers/until.js';
-import { startFakeStripe, type FakeStripe } from '../fakes/stripe/server.js';
+import type { FakeStripe } from '../fakes/stripe/server.js';
 import { event, seconds, signed, subscription, subscriptionId } from '../fakes/stripe/events.js';
 
 const SECRET_KEY = 'sk_test_switchboard_triggers';
@@ -23,16 +23,9 @@ for (const kind of databaseKinds) {
     let server: TestServer;
 
     before(async () => {
-      stripe = await startFakeStripe();
-      stripe.keys.set(SECRET_KEY, { livemode: false });
-      stripe.prices.add(PRICE);
-      server = await startServer(kind, {
-        STRIPE_SECRET_KEY: SECRET_KEY,
-        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        STRIPE_API_URL: stripe.url,
-        STRIPE_PRICE_PROFESSIONAL_MONTHLY: PRICE,
-        GHL_WEBHOOK_PUBLIC_KEY: ed25519.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      });
+      let env: Record<string, string>;
+      ({ stripe, env } = await fakeStripeForBilling(SECRET_KEY, WEBHOOK_SECRET, { STRIPE_PRICE_PROFESSIONAL_MONTHLY: PRICE }));
+      server = await startServer(kind, { ...env, GHL_WEBHOOK_PUBLIC_KEY: ed25519.publicKey.export({ type: 'spki', format: 'pem' }).toString() });
     });
     after(async () => {
       await server?.close();
