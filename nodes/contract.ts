@@ -184,6 +184,12 @@ export interface NodeDefinition<Config = unknown> {
   /** Deterministic and side-effect free: the engine may run it without a commit of its own. */
   pure?: boolean;
   /**
+   * Without effect outside the execution, though not deterministic (code that reads the clock): running it
+   * again after a crash is harmless and nobody saw the lost result, so its step too is committed with the
+   * next side-effecting step or the end. Unlike a pure node it runs in this process, under its deadline.
+   */
+  replayable?: boolean;
+  /**
    * Whether `run` interprets logic the tenant wrote whose cost is not bounded by its size (a regular
    * expression): then the engine runs it in the evaluation sandbox, under its time and memory limits,
    * even when the config holds no expression. Given the config as written (expressions unresolved).

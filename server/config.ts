@@ -220,7 +220,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, warn: (msg: str
     logLevel,
     nodeEnv,
     sessionTtlMs: integer(env, 'SESSION_TTL_HOURS', 24 * 7, 1, 24 * 365) * 3600_000,
-    concurrency: integer(env, 'CONCURRENCY', 32, 1, 1000),
+    // A slot is held while its execution waits (its commit, a code call, an HTTP answer), so the default
+    // must cover the rate times that wait: at 32 an inline process idled behind its own commits while
+    // webhooks were answered 503 (docs/benchmarks.md, 2026-11-29 evening).
+    concurrency: integer(env, 'CONCURRENCY', 128, 1, 1000),
     inlineBacklog: integer(env, 'INLINE_BACKLOG', 5000, 1, 1_000_000),
     maxBacklog: integer(env, 'MAX_BACKLOG', 50_000, 1, 100_000_000),
     sandbox: {

@@ -12,6 +12,8 @@ import type { ExecutionStore, StepState } from './store.js';
 import { isPinned, pinFor, pinnedStep } from './pins.js';
 
 const SETTLED = new Set(['succeeded', 'failed', 'skipped']);
+/** A step whose node could have changed something outside the execution is committed before its children run. */
+const commitsAlone = (definition: { pure?: boolean; replayable?: boolean }) => !definition.pure && !definition.replayable;
 /**
  * An execution whose process died under it this many times is failed instead of resumed: something in
  * it (a payload, a step) keeps killing whatever runs it, and resuming it again would take the next
@@ -42,8 +44,8 @@ export interface ExecutorDeps {
 /**
  * Runs one execution to a final or waiting state. The graph is walked in waves: every node whose
  * parents have all settled runs (concurrently with its wave-mates); a node none of whose incoming
- * edges fired is skipped. Steps of pure nodes are held in memory and committed with the next
- * side-effecting step (or the end), since recomputing them after a crash gives the same result.
+ * edges fired is skipped. Steps of pure and replayable nodes are held in memory and committed with the next
+ * side-effecting step (or the end), since computing them again after a crash changes nothing outside.
  */
 export class Executor {
   private readonly running = new Map<string, AbortController>();
@@ -256,7 +258,7 @@ export class Executor {
     const scope = scopeFor(input, triggerValue, steps.values(), { id: execution.id, flowId: execution.flowId });
     const previous = steps.get(nodeId);
     const resume = previous?.status === 'waiting' ? (this.resumeEvent(previous) ?? undefined) : undefined;
-    if (!definition.pure) await flush();
+    if (commitsAlone(definition)) await flush();
     const ceilings = this.deps.ceilingsOf?.(execution.subaccountId);
     const base = {
       execution: { id: execution.id, flowId: execution.flowId, subaccountId: execution.subaccountId },
@@ -312,7 +314,7 @@ export class Executor {
     if (step.status === 'waiting') {
       await flush();
       await this.deps.onWaiting?.(execution, step);
-    } else if (!definition.pure) {
+    } else if (commitsAlone(definition)) {
       await flush();
     }
     return step;

@@ -64,20 +64,30 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Races the handler against its timeout and the cancel signal, so a handler that ignores the signal still stops counting. */
+/**
+ * Races the handler against its timeout and the cancel signal, so a handler that ignores the signal still
+ * stops counting. One controller and one timer: `AbortSignal.any` with `AbortSignal.timeout` cost several
+ * times as much per step on the hot path (code steps run here).
+ */
 async function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: number, cancel: AbortSignal): Promise<T> {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = AbortSignal.any([cancel, timeout]);
-  let onAbort: () => void = () => undefined;
+  const controller = new AbortController();
+  let fail: (err: Error) => void = () => undefined;
   const aborted = new Promise<never>((_, reject) => {
-    onAbort = () =>
-      reject(cancel.aborted ? new CancelledError() : new RetryableError(`The step did not finish within ${timeoutMs} ms.`, 'timeout'));
-    signal.addEventListener('abort', onAbort, { once: true });
+    fail = (err) => {
+      if (controller.signal.aborted) return;
+      controller.abort(err);
+      reject(err);
+    };
   });
+  const timer = setTimeout(() => fail(new RetryableError(`The step did not finish within ${timeoutMs} ms.`, 'timeout')), timeoutMs);
+  const onCancel = () => fail(new CancelledError());
+  cancel.addEventListener('abort', onCancel, { once: true });
   try {
-    return await Promise.race([work(signal), aborted]);
+    if (cancel.aborted) onCancel();
+    return await Promise.race([work(controller.signal), aborted]);
   } finally {
-    signal.removeEventListener('abort', onAbort);
+    clearTimeout(timer);
+    cancel.removeEventListener('abort', onCancel);
   }
 }
 

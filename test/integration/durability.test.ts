@@ -26,6 +26,7 @@ for (const kind of databaseKinds) {
         LOG_LEVEL: 'info',
         ALLOW_PRIVATE_NETWORK: 'true',
         EXECUTION_LEASE_SECONDS: '2',
+        CODE_TIME_LIMIT_MS: '5000',
         ...(database.url ? { DATABASE_URL: database.url } : {}),
       });
       await server.start();
@@ -78,6 +79,36 @@ for (const kind of databaseKinds) {
       expect(target.hits.get('/first')).to.equal(1, 'a finished step is not run again');
       expect(stepOf(after, 'first')).to.deep.equal(firstBefore);
       expect(stepOf(after, 'last').output).to.deep.equal({ first: 1, slow: 2 });
+    });
+
+    it('runs a code step lost to kill -9 again, without running the side-effecting step before it again', async () => {
+      target.route('/before', (_req, res, hit) => json(res, 200, { before: hit }));
+      target.route('/after', (_req, res, hit) => json(res, 200, { after: hit }));
+      const flow = await createFlow(ws, {
+        nodes: [
+          { id: 't', type: 'trigger.manual' },
+          { id: 'before', type: 'http.request', config: { url: `${target.url}/before` } },
+          // Busy for 2 s, so the kill lands while it runs (its step is committed with the next side effect).
+          { id: 'code', type: 'code.javascript', config: { timeLimitMs: 5000, code: 'const end = Date.now() + 2000; while (Date.now() < end); return { doubled: input.body.before * 2 };' } },
+          { id: 'after', type: 'http.request', config: { url: `${target.url}/after`, method: 'POST', body: { doubled: '{{ $json.doubled }}' } } },
+        ],
+        edges: [
+          { source: 't', target: 'before' },
+          { source: 'before', target: 'code' },
+          { source: 'code', target: 'after' },
+        ],
+      });
+      const run = await ws.server.request('POST', `/api/subaccounts/${ws.sid}/flows/${flow.id}/run`, { token: ws.token, body: {} });
+      const deadline = Date.now() + 10_000;
+      while (!target.hits.get('/before') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(target.hits.get('/after') ?? 0).to.equal(0, 'the kill must land before the step after the code');
+      await restart();
+      const done = await waitForStatus(ws, run.body.executionId, ['succeeded', 'failed'], 30_000);
+      expect(done.status).to.equal('succeeded');
+      expect(target.hits.get('/before')).to.equal(1, 'the committed step before the code is not run again');
+      expect(target.hits.get('/after')).to.equal(1);
+      expect(stepOf(done, 'code').output).to.deep.equal({ doubled: 2 });
     });
 
     /** kill -9 the server, let `pauseMs` pass (a delay falls due meanwhile), start it again, and wait for the execution to end. */

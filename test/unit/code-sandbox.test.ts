@@ -292,6 +292,37 @@ describe('code.javascript sandbox (isolated-vm)', function () {
       }
       expect(small.pool.stats().alive).to.equal(0);
     });
+
+    it('serves waiting calls in arrival order across sub-accounts, so a busy one cannot starve another', async () => {
+      const single = new Pool(1, 1);
+      try {
+        const finished: string[] = [];
+        const call = (tenant: string, i: number) => single.run(`await null; return ${i}`, tenant).then(() => finished.push(`${tenant}${i}`));
+        const calls = Array.from({ length: 10 }, (_, i) => call('a', i));
+        calls.push(call('b', 0));
+        calls.push(...Array.from({ length: 10 }, (_, i) => call('a', 10 + i)));
+        await Promise.all(calls);
+        expect(finished.indexOf('b0')).to.equal(10);
+        expect(finished).to.have.length(21);
+      } finally {
+        single.pool.close();
+      }
+    });
+
+    it('drops a waiting call that is cancelled and goes on serving the others', async () => {
+      const single = new Pool(1, 1);
+      try {
+        const cancel = new AbortController();
+        const first = single.run('await null; return 1', 'a');
+        const cancelled = runCode(single.pool, { code: 'return 2', args: { input: null, execution: { id: 'e', flowId: 'f' } }, tenant: 'a', limits: LIMITS, signal: cancel.signal });
+        const third = single.run('return 3', 'a');
+        cancel.abort();
+        expect(await cancelled.then(() => 'ran', (err: Error) => err.name)).to.equal('AbortError');
+        expect(await Promise.all([first, third])).to.deep.equal([1, 3]);
+      } finally {
+        single.pool.close();
+      }
+    });
   });
 });
 

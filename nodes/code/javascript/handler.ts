@@ -31,6 +31,8 @@ export default defineNode<Config>({
   configSchema,
   uiSchema: { code: { 'ui:widget': 'code', 'ui:options': { language: 'javascript' } } },
   outputs: ['main', 'error'],
+  // The code reaches nothing outside the isolate (no network, files or timers): a step lost in a crash is run again.
+  replayable: true,
   // JavaScript is full of `{{`: the code is never read as an expression template.
   rawFields: ['code'],
   async run({ config, input, trigger, nodes, execution, signal, log, ceilings: tenant }) {

@@ -118,9 +118,15 @@ export interface PoolLimits {
  * is full), or waits for one to come back. An isolate that died (memory limit, time limit that had to be
  * enforced by disposal, cancel) is dropped and a new one is made on demand.
  */
+interface Waiter {
+  key: string;
+  wake(): void;
+}
+
 export class IsolatePool {
   private readonly isolates: WarmIsolate[] = [];
-  private waiters: (() => void)[] = [];
+  /** Calls waiting for an isolate, oldest first. */
+  private waiters: Waiter[] = [];
   private created = 0;
 
   constructor(private readonly limits: PoolLimits) {}
@@ -137,28 +143,47 @@ export class IsolatePool {
       const taken = this.take(key, memoryMb);
       if (taken) return taken;
       await new Promise<void>((resolve) => {
-        const wake = () => {
-          signal.removeEventListener('abort', wake);
+        const onAbort = () => {
+          const at = this.waiters.indexOf(waiter);
+          if (at >= 0) this.waiters.splice(at, 1);
           resolve();
         };
-        this.waiters.push(wake);
-        signal.addEventListener('abort', wake, { once: true });
+        const waiter: Waiter = {
+          key,
+          wake: () => {
+            signal.removeEventListener('abort', onAbort);
+            resolve();
+          },
+        };
+        this.waiters.push(waiter);
+        signal.addEventListener('abort', onAbort, { once: true });
       });
     }
   }
 
+  /**
+   * The idle isolate goes to the oldest call that can use it: one of its key, or one whose key has room for
+   * an isolate of its own (made by evicting an idle one). One wake per release: with a hundred calls
+   * waiting, waking them all to find the one that can proceed cost more than the calls themselves. A dead
+   * isolate frees room for any key, so then all wake.
+   */
   release(isolate: WarmIsolate): void {
     isolate.busy = false;
     isolate.lastUsed = performance.now();
-    if (isolate.disposed) this.prune();
-    this.wake();
+    if (isolate.disposed) {
+      this.prune();
+      this.wakeAll();
+      return;
+    }
+    const next = this.waiters.findIndex((waiter) => waiter.key === isolate.key || this.hasRoom(waiter.key));
+    if (next >= 0) this.waiters.splice(next, 1)[0].wake();
   }
 
   /** Disposes every isolate (shutdown, tests). */
   close(): void {
     for (const isolate of this.isolates) isolate.dispose();
     this.isolates.length = 0;
-    this.wake();
+    this.wakeAll();
   }
 
   private take(key: string, memoryMb: number): WarmIsolate | undefined {
@@ -183,6 +208,12 @@ export class IsolatePool {
     return fresh;
   }
 
+  private hasRoom(key: string): boolean {
+    let ofKey = 0;
+    for (const isolate of this.isolates) if (isolate.key === key) ofKey++;
+    return ofKey < this.limits.perKey;
+  }
+
   private evictOne(): boolean {
     let victim: WarmIsolate | undefined;
     for (const isolate of this.isolates) if (!isolate.busy && (!victim || isolate.lastUsed < victim.lastUsed)) victim = isolate;
@@ -196,9 +227,9 @@ export class IsolatePool {
     for (let i = this.isolates.length - 1; i >= 0; i--) if (this.isolates[i].disposed) this.isolates.splice(i, 1);
   }
 
-  private wake(): void {
+  private wakeAll(): void {
     const waiters = this.waiters;
     this.waiters = [];
-    for (const wake of waiters) wake();
+    for (const waiter of waiters) waiter.wake();
   }
 }
