@@ -6,7 +6,7 @@ import { badRequest, conflict, notFound } from '../lib/errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { paginate, pageParams, pagingQuery } from './pagination.js';
 import { presentExecutionSummary } from './present-runtime.js';
-import { timeRange, withinRange } from './time-range.js';
+import { idsWithinRange, timeRange, withinRange } from './time-range.js';
 import type { ApiRoutes } from './routes.js';
 import { presentExecutionWithUsage } from './token-usage.js';
 import { isId } from '../db/columns.js';
@@ -49,8 +49,9 @@ export function executionRoutes(api: ApiRoutes, models: Models, runtime: Runtime
         where.status = status;
       }
       // On creation time: every execution has one (a queued one has not started yet).
-      const created = withinRange(timeRange(req.query));
-      if (created) where.createdAt = created;
+      const range = timeRange(req.query);
+      const created = withinRange(range);
+      if (created) Object.assign(where, { createdAt: created, id: idsWithinRange(range) });
       return paginate(models.Execution, where as WhereOptions, pageParams(req.query), presentExecutionSummary);
     },
   );

@@ -46,3 +46,26 @@ export function withinRange(range: TimeRange): Record<symbol, Date> | null {
   if (!range.from && !range.to) return null;
   return { ...(range.from ? { [Op.gte]: range.from } : {}), ...(range.to ? { [Op.lte]: range.to } : {}) };
 }
+
+/** How far an id's clock may be from its row's `createdAt` (both are taken as the row is made). */
+const ID_CLOCK_SLACK_MS = 60_000;
+
+/** The first (`0`) or last (`f`) UUIDv7 of a millisecond. */
+function idAt(ms: number, fill: '0' | 'f'): string {
+  const time = Math.max(0, Math.min(ms, 2 ** 48 - 1)).toString(16).padStart(12, '0');
+  const rest = fill.repeat(32 - 12);
+  return `${time.slice(0, 8)}-${time.slice(8)}-${rest.slice(0, 4)}-${rest.slice(4, 8)}-${rest.slice(8)}`;
+}
+
+/**
+ * The same range on a UUIDv7 primary key (ordered by creation time), a little wider than the dates: with
+ * it an index on (scope, id) reads only the rows of the range, where the date alone made a range far in
+ * the past walk every newer row first. The date condition stays the exact one.
+ */
+export function idsWithinRange(range: TimeRange): Record<symbol, string> | null {
+  if (!range.from && !range.to) return null;
+  return {
+    ...(range.from ? { [Op.gte]: idAt(range.from.getTime() - ID_CLOCK_SLACK_MS, '0') } : {}),
+    ...(range.to ? { [Op.lte]: idAt(range.to.getTime() + ID_CLOCK_SLACK_MS, 'f') } : {}),
+  };
+}
