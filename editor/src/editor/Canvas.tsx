@@ -48,8 +48,8 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
   const nodeCache = useRef(new Map<string, { source: FlowNode; selected: boolean; size?: Size; node: CanvasNode }>());
   const edgeCache = useRef(new Map<string, { source: FlowEdge; selected: boolean; edge: Edge }>());
   const notes = useEditor((s) => s.doc.notes);
-  // Notes are not nodes of the flow: their selection stays here, out of the store's (which opens the node panel).
-  const [selectedNotes, setSelectedNotes] = useState<ReadonlySet<string>>(new Set());
+  // Notes are not nodes of the flow: their selection (note ids) is apart from the nodes' (which opens the node panel).
+  const selectedNotes = useEditor((s) => s.selectedNotes);
   const noteCache = useRef(new Map<string, { source: StickyNote; selected: boolean; node: CanvasNote }>());
   const [picker, setPicker] = useState<{ target: InsertTarget; at: { x: number; y: number } } | null>(null);
   const flow = useReactFlow<AnyNode, Edge>();
@@ -81,7 +81,7 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
     const next = new Map<string, { source: StickyNote; selected: boolean; node: CanvasNote }>();
     const list = (notes ?? []).map((n) => {
       const id = canvasNoteId(n.id);
-      const isSelected = selectedNotes.has(id);
+      const isSelected = selectedNotes.has(n.id);
       const cached = noteCache.current.get(id);
       const width = n.size?.width ?? 240;
       const height = n.size?.height ?? 140;
@@ -129,15 +129,15 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
           // One drag is one undo step: the frames of a drag coalesce.
           store.getState().edit('move note', (d) => moveNote(d, noteId, at), { coalesce: `note-move:${noteId}` });
         } else if (c.type === 'select') {
-          selection ??= new Set(selectedNotes);
-          if (c.selected) selection.add(c.id);
-          else selection.delete(c.id);
+          selection ??= new Set(store.getState().selectedNotes);
+          if (c.selected) selection.add(noteId);
+          else selection.delete(noteId);
         }
       }
-      if (selection) setSelectedNotes(selection);
+      if (selection) store.getState().selectNotes(selection);
       return rest;
     },
-    [store, editable, selectedNotes],
+    [store, editable],
   );
 
   const onNodesChange = useCallback(

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { Flow, FlowGraph } from '../api/types';
 import { Dialog } from '../components/Dialog';
 import { diffGraphs } from '../lib/diff';
-import { normalise } from '../lib/graph';
+import { documentOf } from '../lib/graph';
 import { DiffView } from './DiffView';
 
 /**
@@ -11,7 +11,7 @@ import { DiffView } from './DiffView';
  */
 export function ConflictDialog({ theirs, mine, baseVersion, onReload, onOverwrite, onClose }: { theirs: Flow; mine: FlowGraph; baseVersion: number; onReload(): void; onOverwrite(): void; onClose(): void }) {
   const [comparing, setComparing] = useState(false);
-  const diff = useMemo(() => diffGraphs(normalise(theirs.graph), mine), [theirs, mine]);
+  const diff = useMemo(() => diffGraphs(documentOf(theirs), mine), [theirs, mine]);
   return (
     <Dialog title="Someone saved this flow meanwhile" onClose={onClose}>
       <p role="alert">

@@ -1,16 +1,26 @@
-import type { FlowEdge, FlowNode } from '../api/types';
-import { formatPath, preview, type GraphDiff } from '../lib/diff';
+import type { FlowEdge, FlowNode, StickyNote } from '../api/types';
+import { formatPath, preview, type GraphDiff, type ValueChange } from '../lib/diff';
 import './versions.css';
 
 const label = (n: FlowNode) => (n.name ? `${n.name} (${n.id})` : n.id);
 
-/** What changed from one version to another: nodes added, removed and changed with each config change. */
+/** What a note says in one line, for the lists of notes added and removed. */
+const noteLine = (n: StickyNote) => preview(n.text.replace(/\s+/g, ' ').trim() || '(empty note)', 60);
+
+/** "2 node(s) moved and 1 note(s) moved or resized": layout-only differences, counted apart. */
+function layoutOnly(diff: GraphDiff): string {
+  const parts = [diff.moved.length ? `${diff.moved.length} node(s) moved on the canvas` : '', diff.notesMoved.length ? `${diff.notesMoved.length} note(s) moved or resized` : ''];
+  return parts.filter(Boolean).join(' and ');
+}
+
+/** What changed from one version to another: nodes added, removed and changed with each config change, connections, sticky notes. */
 export function DiffView({ diff, from, to }: { diff: GraphDiff; from: string; to: string }) {
+  const layout = layoutOnly(diff);
   if (diff.same)
     return (
       <p data-testid="diff-same">
         No difference between {from} and {to}
-        {diff.moved.length ? ` apart from ${diff.moved.length} node(s) moved on the canvas` : ''}.
+        {layout ? ` apart from ${layout}` : ''}.
       </p>
     );
   return (
@@ -35,17 +45,7 @@ export function DiffView({ diff, from, to }: { diff: GraphDiff; from: string; to
                       <th scope="col">{to}</th>
                     </tr>
                   </thead>
-                  <tbody>
-                    {c.changes.map((ch, i) => (
-                      <tr key={i}>
-                        <td>
-                          <code>{formatPath(ch.path)}</code>
-                        </td>
-                        <td className="before">{ch.kind === 'added' ? '' : preview(ch.before)}</td>
-                        <td className="after">{ch.kind === 'removed' ? '' : preview(ch.after)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
+                  <ChangeRows changes={c.changes} />
                 </table>
               </li>
             ))}
@@ -65,8 +65,63 @@ export function DiffView({ diff, from, to }: { diff: GraphDiff; from: string; to
           </ul>
         </section>
       )}
-      {diff.moved.length > 0 && <p className="muted">{diff.moved.length} node(s) only moved on the canvas.</p>}
+      <NotesSection diff={diff} from={from} to={to} />
+      {layout && <p className="muted">Only moved: {layout}.</p>}
     </div>
+  );
+}
+
+function ChangeRows({ changes }: { changes: ValueChange[] }) {
+  return (
+    <tbody>
+      {changes.map((ch, i) => (
+        <tr key={i}>
+          <td>
+            <code>{formatPath(ch.path)}</code>
+          </td>
+          <td className="before">{ch.kind === 'added' ? '' : preview(ch.before)}</td>
+          <td className="after">{ch.kind === 'removed' ? '' : preview(ch.after)}</td>
+        </tr>
+      ))}
+    </tbody>
+  );
+}
+
+/** Sticky notes added, removed, and rewritten or recoloured (with the old and new text). */
+function NotesSection({ diff, from, to }: { diff: GraphDiff; from: string; to: string }) {
+  const { notesAdded, notesRemoved, notesChanged } = diff;
+  if (!notesAdded.length && !notesRemoved.length && !notesChanged.length) return null;
+  return (
+    <section aria-label="Sticky notes">
+      <h3>Sticky notes</h3>
+      <ul>
+        {notesAdded.map((n) => (
+          <li key={`+${n.id}`} className="diff-added">
+            + note {noteLine(n)}
+          </li>
+        ))}
+        {notesRemoved.map((n) => (
+          <li key={`-${n.id}`} className="diff-removed">
+            − note {noteLine(n)}
+          </li>
+        ))}
+        {notesChanged.map((c) => (
+          <li key={`~${c.id}`} className="diff-changed">
+            ~ note {noteLine(c.before)}
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Field</th>
+                  <th scope="col">{from}</th>
+                  <th scope="col">{to}</th>
+                </tr>
+              </thead>
+              <ChangeRows changes={c.changes} />
+            </table>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

@@ -4,7 +4,7 @@ import type { FlowVersion, Page } from '../api/types';
 import { Dialog } from '../components/Dialog';
 import { diffGraphs } from '../lib/diff';
 import { ago } from '../lib/flows-list';
-import { normalise } from '../lib/graph';
+import { documentOf } from '../lib/graph';
 import { DiffView } from './DiffView';
 
 const who = (v: FlowVersion) => v.createdBy?.email ?? 'unknown (seeded or saved before authors were kept)';
@@ -28,13 +28,13 @@ export function HistoryPanel({ base, flowId, currentVersion, editable, onRestore
   const byVersion = useMemo(() => new Map((items ?? []).map((v) => [v.version, v])), [items]);
   const older = comparing === null ? undefined : byVersion.get(comparing);
   const newer = byVersion.get(against);
-  const diff = useMemo(() => (older && newer ? diffGraphs(normalise(older.graph), normalise(newer.graph)) : null), [older, newer]);
+  const diff = useMemo(() => (older && newer ? diffGraphs(documentOf(older), documentOf(newer)) : null), [older, newer]);
 
   return (
     <aside className="panel" aria-label="Version history">
       <header>
         <h2>History</h2>
-        <p className="muted">Every save is a version. Compare any two; restoring saves the old graph as a new version.</p>
+        <p className="muted">Every save is a version. Compare any two; restoring saves the old graph and its sticky notes as a new version.</p>
       </header>
       {error && <p role="alert" className="error">{error}</p>}
       {items && items.length > 1 && (

@@ -1,26 +1,34 @@
 import { useEffect } from 'react';
-import { copySelection, parseClipboard, pastable } from '../lib/clipboard';
+import { copySelection, countText, parseClipboard, pastable } from '../lib/clipboard';
 import { addNode, connect } from '../lib/graph';
+import { addNote, MAX_NOTES } from '../lib/notes';
 import { useEditorStore } from './context';
 
 const typing = (target: EventTarget | null): boolean =>
   target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 
-/** Undo/redo, save, help, and copy/paste/duplicate of nodes through the system clipboard (JSON). */
+/** Undo/redo, save, help, and copy/paste/duplicate of nodes and sticky notes through the system clipboard (JSON). */
 export function useShortcuts({ editable, save, help, notice }: { editable: boolean; save(): void; help(): void; notice(text: string): void }): void {
   const store = useEditorStore();
   useEffect(() => {
     const paste = (text: string, offset?: { x: number; y: number }) => {
       const payload = parseClipboard(text);
       if (!payload || !editable) return false;
-      const { nodes, edges } = pastable(payload, store.getState().doc, offset);
+      const { nodes, edges, notes, notesLeftOut } = pastable(payload, store.getState().doc, offset);
       store.getState().edit('paste', (d) => {
         for (const n of nodes) addNode(d, n);
         for (const e of edges) connect(d, e);
+        for (const n of notes) addNote(d, n);
       });
       store.getState().select(nodes.map((n) => n.id));
-      notice(`Pasted ${nodes.length} node${nodes.length === 1 ? '' : 's'}.`);
+      store.getState().selectNotes(notes.map((n) => n.id));
+      const full = notesLeftOut ? ` ${notesLeftOut} note${notesLeftOut === 1 ? ' was' : 's were'} left out: a flow keeps at most ${MAX_NOTES}.` : '';
+      notice(`Pasted ${countText(nodes.length, notes.length)}.${full}`);
       return true;
+    };
+    const copied = () => {
+      const { doc, selected, selectedNotes } = store.getState();
+      return selected.size || selectedNotes.size ? copySelection(doc, selected, selectedNotes) : null;
     };
     const onKey = (e: KeyboardEvent) => {
       const mod = e.ctrlKey || e.metaKey;
@@ -41,16 +49,16 @@ export function useShortcuts({ editable, save, help, notice }: { editable: boole
         store.getState().redo();
       } else if (mod && key === 'd' && editable) {
         e.preventDefault();
-        const { doc, selected } = store.getState();
-        if (selected.size) paste(JSON.stringify(copySelection(doc, selected)));
+        const payload = copied();
+        if (payload) paste(JSON.stringify(payload));
       } else if (e.key === '?') help();
     };
     const onCopy = (e: ClipboardEvent) => {
-      const { doc, selected } = store.getState();
-      if (typing(e.target) || !selected.size || !e.clipboardData) return;
-      e.clipboardData.setData('text/plain', JSON.stringify(copySelection(doc, selected), null, 2));
+      const payload = typing(e.target) ? null : copied();
+      if (!payload || !e.clipboardData) return;
+      e.clipboardData.setData('text/plain', JSON.stringify(payload, null, 2));
       e.preventDefault();
-      notice(`Copied ${selected.size} node${selected.size === 1 ? '' : 's'}.`);
+      notice(`Copied ${countText(payload.nodes.length, payload.notes?.length ?? 0)}.`);
     };
     const onPaste = (e: ClipboardEvent) => {
       if (typing(e.target) || !e.clipboardData) return;

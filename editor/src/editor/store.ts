@@ -19,6 +19,8 @@ export interface EditorState {
   savedDoc: FlowGraph;
   selected: ReadonlySet<string>;
   selectedEdges: ReadonlySet<string>;
+  /** Selected sticky notes by note id (not the canvas id): apart from `selected`, which opens the node panel. */
+  selectedNotes: ReadonlySet<string>;
   errors: ReadonlyMap<string, string[]>;
   overlay: RunOverlay | null;
   /** Positions before a drag, to record the whole drag as one undoable move. */
@@ -33,6 +35,7 @@ export interface EditorActions {
   dragTo(positions: Map<string, { x: number; y: number }>): void;
   endDrag(): void;
   select(nodes: Iterable<string>, edges?: Iterable<string>): void;
+  selectNotes(ids: Iterable<string>): void;
   markSaved(doc: FlowGraph): void;
   replaceDoc(doc: FlowGraph): void;
   setErrors(errors: ReadonlyMap<string, string[]>): void;
@@ -43,6 +46,13 @@ export type EditorStore = StoreApi<EditorState & EditorActions>;
 
 const index = (doc: FlowGraph) => new Map(doc.nodes.map((n) => [n.id, n]));
 
+/** The selected notes the document still has (a delete or an undo may take some away). */
+function notesStillThere(doc: FlowGraph, selected: ReadonlySet<string>): ReadonlySet<string> {
+  if (!selected.size) return selected;
+  const present = new Set((doc.notes ?? []).map((n) => n.id));
+  return [...selected].every((id) => present.has(id)) ? selected : new Set([...selected].filter((id) => present.has(id)));
+}
+
 export function createEditorStore(doc: FlowGraph, catalog: Catalog): EditorStore {
   return createStore<EditorState & EditorActions>((set, get) => ({
     catalog,
@@ -52,6 +62,7 @@ export function createEditorStore(doc: FlowGraph, catalog: Catalog): EditorStore
     savedDoc: doc,
     selected: new Set(),
     selectedEdges: new Set(),
+    selectedNotes: new Set(),
     errors: new Map(),
     overlay: null,
     dragStart: null,
@@ -61,15 +72,15 @@ export function createEditorStore(doc: FlowGraph, catalog: Catalog): EditorStore
       if (next.doc === get().doc) return;
       const nodes = index(next.doc);
       const selected = new Set([...get().selected].filter((id) => nodes.has(id)));
-      set({ doc: next.doc, history: next.history, nodes, selected });
+      set({ doc: next.doc, history: next.history, nodes, selected, selectedNotes: notesStillThere(next.doc, get().selectedNotes) });
     },
     undo() {
       const next = undo(get().doc, get().history);
-      if (next.entry) set({ doc: next.doc, history: next.history, nodes: index(next.doc) });
+      if (next.entry) set({ doc: next.doc, history: next.history, nodes: index(next.doc), selectedNotes: notesStillThere(next.doc, get().selectedNotes) });
     },
     redo() {
       const next = redo(get().doc, get().history);
-      if (next.entry) set({ doc: next.doc, history: next.history, nodes: index(next.doc) });
+      if (next.entry) set({ doc: next.doc, history: next.history, nodes: index(next.doc), selectedNotes: notesStillThere(next.doc, get().selectedNotes) });
     },
     dragTo(positions) {
       const { doc } = get();
@@ -99,11 +110,14 @@ export function createEditorStore(doc: FlowGraph, catalog: Catalog): EditorStore
     select(nodes, edges = []) {
       set({ selected: new Set(nodes), selectedEdges: new Set(edges) });
     },
+    selectNotes(ids) {
+      set({ selectedNotes: new Set(ids) });
+    },
     markSaved(saved) {
       set({ savedDoc: saved, errors: new Map() });
     },
     replaceDoc(next) {
-      set({ doc: next, nodes: index(next), savedDoc: next, history: emptyHistory(), selected: new Set(), selectedEdges: new Set(), errors: new Map() });
+      set({ doc: next, nodes: index(next), savedDoc: next, history: emptyHistory(), selected: new Set(), selectedEdges: new Set(), selectedNotes: new Set(), errors: new Map() });
     },
     setErrors(errors) {
       set({ errors });

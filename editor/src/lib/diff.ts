@@ -1,7 +1,8 @@
-import type { FlowEdge, FlowGraph, FlowNode } from '../api/types.js';
+import type { FlowEdge, FlowGraph, FlowNode, StickyNote } from '../api/types.js';
 
 // What changed between two versions of a flow, in the terms a person thinks in: nodes added, removed,
-// changed (which config fields, from what to what), moved, and connections added or removed.
+// changed (which config fields, from what to what), moved, connections added or removed, and sticky
+// notes added, removed or rewritten (notes are saved with each version, beside the graph).
 
 /** One changed value, located by a path of config keys (`["rules", "rules", 0, "value"]`). */
 export interface ValueChange {
@@ -19,6 +20,14 @@ export interface NodeChange {
   changes: ValueChange[];
 }
 
+export interface NoteChange {
+  id: string;
+  before: StickyNote;
+  after: StickyNote;
+  /** Text and colour changes (position and size are not: see `notesMoved`). */
+  changes: ValueChange[];
+}
+
 export interface GraphDiff {
   added: FlowNode[];
   removed: FlowNode[];
@@ -27,7 +36,12 @@ export interface GraphDiff {
   moved: string[];
   edgesAdded: FlowEdge[];
   edgesRemoved: FlowEdge[];
-  /** Whether anything but positions differs. */
+  notesAdded: StickyNote[];
+  notesRemoved: StickyNote[];
+  notesChanged: NoteChange[];
+  /** Notes whose only difference is where they sit or how big they are. */
+  notesMoved: string[];
+  /** Whether anything but positions (and note sizes) differs. */
   same: boolean;
 }
 
@@ -73,7 +87,28 @@ export function diffGraphs(before: FlowGraph, after: FlowGraph): GraphDiff {
   const newEdges = new Set((after.edges ?? []).map(edgeId));
   const edgesAdded = (after.edges ?? []).filter((e) => !oldEdges.has(edgeId(e)));
   const edgesRemoved = (before.edges ?? []).filter((e) => !newEdges.has(edgeId(e)));
-  return { added, removed, changed, moved, edgesAdded, edgesRemoved, same: !added.length && !removed.length && !changed.length && !edgesAdded.length && !edgesRemoved.length };
+  const notes = diffNotes(before.notes ?? [], after.notes ?? []);
+  const same = !added.length && !removed.length && !changed.length && !edgesAdded.length && !edgesRemoved.length && !notes.notesAdded.length && !notes.notesRemoved.length && !notes.notesChanged.length;
+  return { added, removed, changed, moved, edgesAdded, edgesRemoved, ...notes, same };
+}
+
+/** What a note says: its text and its colour (a note without one is yellow on the canvas). */
+const said = (n: StickyNote) => ({ text: n.text, color: n.color ?? 'yellow' });
+
+/** Notes are matched by id; a note's text and colour are what it says, its place and size are layout. */
+function diffNotes(before: StickyNote[], after: StickyNote[]): Pick<GraphDiff, 'notesAdded' | 'notesRemoved' | 'notesChanged' | 'notesMoved'> {
+  const old = new Map(before.map((n) => [n.id, n]));
+  const now = new Set(after.map((n) => n.id));
+  const notesChanged: NoteChange[] = [];
+  const notesMoved: string[] = [];
+  for (const note of after) {
+    const prev = old.get(note.id);
+    if (!prev) continue;
+    const changes = valueChanges(said(prev), said(note));
+    if (changes.length) notesChanged.push({ id: note.id, before: prev, after: note, changes });
+    else if (!equal(prev.position, note.position) || !equal(prev.size, note.size)) notesMoved.push(note.id);
+  }
+  return { notesAdded: after.filter((n) => !old.has(n.id)), notesRemoved: before.filter((n) => !now.has(n.id)), notesChanged, notesMoved };
 }
 
 /** `config.rules.rules[0].value`: a change's path as a person reads it. */

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { FlowGraph } from '../../../editor/src/api/types.js';
+import { copySelection, countText, parseClipboard, pastable } from '../../../editor/src/lib/clipboard.js';
 import { documentOf, needsLayout, saveFields } from '../../../editor/src/lib/graph.js';
 import { change, emptyHistory, redo, undo } from '../../../editor/src/lib/history.js';
 import { addNote, canvasNoteId, colorNote, MAX_NOTE_TEXT, MAX_NOTES, moveNote, newNote, noteIdOf, NOTE_MIN, removeNotes, resizeNote, setNoteText } from '../../../editor/src/lib/notes.js';
@@ -65,5 +66,78 @@ describe('editor: sticky notes', () => {
     expect(needsLayout({ nodes: [{ id: 'a', type: 't' }, { id: 'b', type: 't' }] })).to.equal(true);
     expect(needsLayout({ nodes: [{ id: 'a', type: 't' }] })).to.equal(false);
     expect(needsLayout({ nodes: [{ id: 'a', type: 't', position: { x: 0, y: 0 } }, { id: 'b', type: 't' }] })).to.equal(false);
+  });
+
+  describe('on the clipboard (copy, paste between flows, duplicate)', () => {
+    const twoNotes = (): FlowGraph => ({
+      ...graph(),
+      notes: [
+        { id: 'why', text: 'Leads from the form', position: { x: 0, y: -200 }, size: { width: 300, height: 120 }, color: 'blue' },
+        { id: 'todo', text: 'Ask Dana', position: { x: 400, y: -200 } },
+      ],
+    });
+
+    it('copies the selected notes beside the selected nodes, and only those', () => {
+      const copied = copySelection(twoNotes(), ['check'], ['why']);
+      expect(copied.nodes.map((n) => n.id)).to.deep.equal(['check']);
+      expect(copied.notes).to.deep.equal([twoNotes().notes![0]]);
+      expect(copySelection(twoNotes(), ['check'])).to.not.have.property('notes');
+      const notesOnly = copySelection(twoNotes(), [], ['todo', 'why']);
+      expect(notesOnly.nodes).to.deep.equal([]);
+      expect(notesOnly.notes!.map((n) => n.id)).to.deep.equal(['why', 'todo'], 'in the flow’s order');
+    });
+
+    it('pastes notes into another flow with their text, size and colour, moved by the offset', () => {
+      const text = JSON.stringify(copySelection(twoNotes(), ['check'], ['why']));
+      const other: FlowGraph = { nodes: [{ id: 'start', type: 'trigger.manual', config: {}, position: { x: 0, y: 0 } }], edges: [] };
+      const pasted = pastable(parseClipboard(text)!, other);
+      expect(pasted.nodes.map((n) => n.id)).to.deep.equal(['check']);
+      expect(pasted.notes).to.deep.equal([{ id: 'why', text: 'Leads from the form', position: { x: 40, y: -160 }, size: { width: 300, height: 120 }, color: 'blue' }]);
+      expect(pasted.notesLeftOut).to.equal(0);
+    });
+
+    it('duplicates a note in its own flow under a fresh id, leaving the original alone', () => {
+      const doc = twoNotes();
+      const pasted = pastable(copySelection(doc, [], ['why', 'todo']), doc);
+      expect(pasted.notes.map((n) => n.id)).to.deep.equal(['note_1', 'note_2']);
+      expect(pasted.notes[0]).to.include({ text: 'Leads from the form', color: 'blue' });
+      const state = change(doc, emptyHistory(), 'paste', (d) => pasted.notes.forEach((n) => addNote(d, n)));
+      expect(state.doc.notes!.map((n) => n.id)).to.deep.equal(['why', 'todo', 'note_1', 'note_2']);
+      expect(undo(state.doc, state.history).doc.notes).to.deep.equal(doc.notes, 'one undo takes the paste back');
+    });
+
+    it('reads only well-formed notes from the clipboard and makes them fit what the server stores', () => {
+      const text = JSON.stringify({
+        switchboard: 'nodes',
+        nodes: [],
+        notes: [
+          { id: 'has space', text: 'x'.repeat(MAX_NOTE_TEXT + 5), position: { x: 1, y: 2 }, size: { width: 10, height: 9000 }, color: 'orange' },
+          { id: 'no-position', text: 'lost' },
+          'not a note',
+        ],
+      });
+      const payload = parseClipboard(text)!;
+      expect(payload.notes).to.have.length(1);
+      expect(payload.notes![0].text).to.have.length(MAX_NOTE_TEXT);
+      expect(payload.notes![0].size).to.deep.equal({ width: 60, height: 4000 });
+      expect(payload.notes![0]).to.not.have.property('color');
+      const pasted = pastable(payload, graph());
+      expect(pasted.notes[0].id).to.equal('note_1', 'an id the server would refuse is replaced');
+      // What older editors copied (nodes only) still pastes.
+      expect(parseClipboard(JSON.stringify({ switchboard: 'nodes', nodes: [{ id: 'a', type: 't' }], edges: [] }))).to.deep.equal({ switchboard: 'nodes', nodes: [{ id: 'a', type: 't' }], edges: [] });
+    });
+
+    it('leaves out the notes a flow has no room for, and says how many', () => {
+      const full: FlowGraph = { ...graph(), notes: Array.from({ length: MAX_NOTES - 1 }, (_, i) => ({ id: `n${i}`, text: '', position: { x: 0, y: 0 } })) };
+      const pasted = pastable(copySelection(twoNotes(), [], ['why', 'todo']), full);
+      expect(pasted.notes.map((n) => n.id)).to.deep.equal(['why']);
+      expect(pasted.notesLeftOut).to.equal(1);
+    });
+
+    it('says what a copy or paste took', () => {
+      expect(countText(2, 1)).to.equal('2 nodes and 1 note');
+      expect(countText(1, 0)).to.equal('1 node');
+      expect(countText(0, 3)).to.equal('3 notes');
+    });
   });
 });

@@ -63,6 +63,31 @@ describe('editor: version diff', () => {
     expect(valueChanges([1], [1, 2])).to.deep.equal([{ path: [], kind: 'changed', before: [1], after: [1, 2] }]);
   });
 
+  it('finds sticky notes added, removed, rewritten and recoloured, and counts notes only moved or resized apart', () => {
+    const note = (id: string, text: string, extra: object = {}) => ({ id, text, position: { x: 0, y: -200 }, ...extra });
+    const before = { ...graph(), notes: [note('why', 'Leads from the form'), note('old', 'Remove me'), note('spot', 'Stays', { size: { width: 240, height: 140 } }), note('tint', 'Same words')] };
+    const after = {
+      ...graph(),
+      notes: [note('why', 'Leads from the form and the chat'), note('spot', 'Stays', { position: { x: 90, y: 0 }, size: { width: 400, height: 140 } }), note('tint', 'Same words', { color: 'pink' }), note('new', 'Call the bakery')],
+    };
+    const diff = diffGraphs(before, after);
+    expect(diff.same).to.equal(false);
+    expect(diff.notesAdded.map((n) => n.id)).to.deep.equal(['new']);
+    expect(diff.notesRemoved.map((n) => n.id)).to.deep.equal(['old']);
+    expect(diff.notesChanged.map((c) => ({ id: c.id, changes: c.changes }))).to.deep.equal([
+      { id: 'why', changes: [{ path: ['text'], kind: 'changed', before: 'Leads from the form', after: 'Leads from the form and the chat' }] },
+      { id: 'tint', changes: [{ path: ['color'], kind: 'changed', before: 'yellow', after: 'pink' }] },
+    ]);
+    expect(diff.notesMoved).to.deep.equal(['spot']);
+    expect(diff.added).to.deep.equal([]);
+
+    const onlyMoved = diffGraphs(before, { ...graph(), notes: before.notes.map((n) => ({ ...n, position: { x: 5, y: 5 } })) });
+    expect(onlyMoved).to.include({ same: true });
+    expect(onlyMoved.notesMoved).to.have.length(4);
+    expect(diffGraphs({ ...graph(), notes: [note('a', 'x', { color: 'yellow' })] }, { ...graph(), notes: [note('a', 'x')] }).same).to.equal(true, 'no colour is yellow');
+    expect(diffGraphs(graph(), { ...graph(), notes: [note('a', 'x')] }).notesAdded).to.have.length(1);
+  });
+
   it('formats paths and cuts long values', () => {
     expect(formatPath(['config', 'rules', 'rules', 0, 'value'])).to.equal('config.rules.rules[0].value');
     expect(preview('x'.repeat(200), 10)).to.have.length(10);
