@@ -25,6 +25,8 @@ describe('The editor in Chromium: "+" insertion, sticky notes and templates', fu
 
   before(async () => {
     ({ server, browser, context, page, errors, owner, ws } = await startEditorSession());
+    // The copy / paste story reads what was copied back from the system clipboard.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     const graph = {
       nodes: [
         { id: 'start', type: 'trigger.manual', position: { x: 0, y: 0 } },
@@ -178,6 +180,78 @@ describe('The editor in Chromium: "+" insertion, sticky notes and templates', fu
     expect(new URL(page.url()).pathname).to.equal(`/s/${ws.sid}/flows/${created.id}`);
     const integrations = (await api('GET', '/integrations')).body.items as { template: string; status: string }[];
     expect(integrations.map((i) => [i.template, i.status])).to.deep.equal([['gohighlevel', 'pending']]);
+  });
+
+  it('copies a node and a sticky note into another flow, duplicates a note, diffs the notes between versions, and Duplicate and Import carry them', async () => {
+    const digest = (await createFlow(ws, { nodes: [{ id: 'start', type: 'trigger.manual' }] }, 'Weekly digest')).id;
+    const notice = (text: string) => page.locator('.notice').filter({ hasText: text });
+    await page.goto(`${server.url}/s/${ws.sid}/flows/${flowId}`);
+    const note = page.getByTestId('note-note_1');
+    await note.waitFor();
+    // A node and a note selected together (Ctrl+click adds the note), copied with the keyboard.
+    await page.getByTestId('node-shape').click();
+    await page.keyboard.down('Control');
+    await note.click({ position: { x: 4, y: 4 } });
+    await page.keyboard.up('Control');
+    await page.locator('.react-flow__node-note.selected').waitFor();
+    await page.keyboard.press('Control+c');
+    await notice('Copied 1 node and 1 note.').waitFor();
+    const copied = JSON.parse(await page.evaluate('navigator.clipboard.readText()'));
+    expect(copied.nodes.map((n: { id: string }) => n.id)).to.deep.equal(['shape']);
+    expect(copied.notes.map((n: { text: string; color: string }) => [n.text, n.color])).to.deep.equal([['Call the bakery\nbefore Friday', 'blue']]);
+
+    // Into another flow, through the system clipboard.
+    await page.goto(`${server.url}/s/${ws.sid}/flows/${digest}`);
+    await page.getByTestId('node-start').waitFor();
+    await page.locator('.react-flow__pane').click({ position: { x: 40, y: 40 } });
+    await page.keyboard.press('Control+v');
+    await notice('Pasted 1 node and 1 note.').waitFor();
+    await page.getByTestId('node-shape').waitFor();
+    expect(await page.getByTestId('note-note_1').getByLabel('Note text').inputValue()).to.equal('Call the bakery\nbefore Friday');
+    expect(await page.locator('.sticky-note.note-blue.selected').count()).to.equal(1, 'the pasted note is selected');
+
+    // Ctrl+D on the note alone duplicates it under a new id.
+    await page.locator('.react-flow__pane').click({ position: { x: 40, y: 40 } });
+    await page.getByTestId('note-note_1').click({ position: { x: 4, y: 4 } });
+    await page.keyboard.press('Control+d');
+    await notice('Pasted 1 note.').waitFor();
+    expect(await page.getByTestId('note-note_2').getByLabel('Note text').inputValue()).to.equal('Call the bakery\nbefore Friday');
+    expect(await page.getByTestId('node-shape_2').count()).to.equal(0, 'no node was selected to duplicate');
+    await toolbar().getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved: version 2' }).waitFor();
+    const saved = (await api('GET', `/flows/${digest}`)).body;
+    expect(saved.notes.map((n: { id: string; text: string }) => [n.id, n.text])).to.deep.equal([
+      ['note_1', 'Call the bakery\nbefore Friday'],
+      ['note_2', 'Call the bakery\nbefore Friday'],
+    ]);
+    expect(saved.graph.nodes.map((n: { id: string }) => n.id)).to.deep.equal(['start', 'shape']);
+
+    // Version 3 rewrites one note and deletes the other; the diff between the versions shows both.
+    await page.getByTestId('note-note_2').getByLabel('Note text').fill('Bakery called on Thursday');
+    await page.getByTestId('note-note_1').click({ position: { x: 4, y: 4 } });
+    await page.getByTestId('note-note_1').getByRole('button', { name: 'Delete note' }).click();
+    await toolbar().getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved: version 3' }).waitFor();
+    await toolbar().getByRole('button', { name: 'History' }).click();
+    await page.getByRole('button', { name: 'Compare with v3: version 2' }).click();
+    const notes = page.getByRole('dialog', { name: 'Version 2 → version 3' }).getByRole('region', { name: 'Sticky notes' });
+    await notes.waitFor();
+    expect(await notes.locator('.diff-removed').innerText()).to.equal('− note "Call the bakery before Friday"');
+    const changed = notes.locator('.diff-changed');
+    expect(await changed.locator('tbody tr').allInnerTexts()).to.deep.equal(['text\t"Call the bakery\\nbefore Friday"\t"Bakery called on Thursday"']);
+    await page.keyboard.press('Escape');
+
+    // Duplicate in the flows list copies the notes with the flow; an exported file imports back with them.
+    await page.goto(`${server.url}/s/${ws.sid}/flows`);
+    await page.locator('tr[data-flow="Weekly digest"]').getByRole('button', { name: 'Duplicate' }).click();
+    await page.locator('tr[data-flow="Weekly digest (copy)"]').waitFor();
+    const flows = (await api('GET', '/flows')).body.items as { id: string; name: string; notes: { text: string }[] }[];
+    expect(flows.find((f) => f.name === 'Weekly digest (copy)')!.notes.map((n) => n.text)).to.deep.equal(['Bakery called on Thursday']);
+    const exported = (await api('GET', `/flows/${digest}/export`)).body;
+    expect(exported.notes.map((n: { text: string }) => n.text)).to.deep.equal(['Bakery called on Thursday']);
+    await page.getByLabel('Import JSON').setInputFiles({ name: 'digest.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...exported, name: 'Imported digest' })) });
+    await toolbar().getByRole('heading', { name: 'Imported digest' }).waitFor();
+    expect(await page.getByTestId('note-note_2').getByLabel('Note text').inputValue()).to.equal('Bakery called on Thursday');
   });
 
   it('logged no console errors', () => {

@@ -369,9 +369,9 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
             <dt>Ctrl+Z / Ctrl+Shift+Z</dt>
             <dd>Undo / redo</dd>
             <dt>Ctrl+C / Ctrl+V</dt>
-            <dd>Copy / paste the selected nodes (as JSON, also between flows and tabs)</dd>
+            <dd>Copy / paste the selected nodes and sticky notes (as JSON, also between flows and tabs)</dd>
             <dt>Ctrl+D</dt>
-            <dd>Duplicate the selected nodes</dd>
+            <dd>Duplicate the selected nodes and sticky notes</dd>
             <dt>Delete / Backspace</dt>
             <dd>Delete the selection</dd>
             <dt>Ctrl+S</dt>
