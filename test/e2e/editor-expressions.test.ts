@@ -157,6 +157,52 @@ describe('The editor in Chromium: expressions, data views and the timeline', fun
     await value.fill('{"to": "{{ $json.body.plan }}"}');
   });
 
+  it('completes JSONata’s functions with their signature and description, inserting $name(', async () => {
+    await openNode('greet');
+    const value = panel().locator('textarea');
+    await value.fill('{"shout": "x"}');
+    await value.evaluate((el) => {
+      const area = el as unknown as { focus(): void; setSelectionRange(from: number, to: number): void };
+      area.focus();
+      area.setSelectionRange(11, 12); // the x
+    });
+    await page.keyboard.type('{{ $up');
+    const list = panel().getByRole('listbox', { name: 'Expression completions' });
+    const option = list.getByRole('option', { name: /\$uppercase/ });
+    await option.waitFor();
+    expect(await list.getByRole('option').count()).to.equal(1, '$up is only $uppercase');
+    expect(await option.locator('code').textContent()).to.equal('$uppercase(str)');
+    expect(await option.locator('span').textContent()).to.equal('the string in upper case');
+    await value.press('Enter');
+    await valueOf(value, '{"shout": "{{ $uppercase("}');
+    // The caret is inside the brackets: the roots are offered there, and the argument is typed in.
+    await list.getByRole('option', { name: /^\$json/ }).waitFor();
+    await page.keyboard.type('$json.body.plan) }}');
+    await valueOf(value, '{"shout": "{{ $uppercase($json.body.plan) }}"}');
+    await panel().getByTestId('live-value').filter({ hasText: '{ "shout": "PRO" }' }).waitFor();
+
+    // Right after {{ every function is there with the roots; typing narrows them.
+    await value.fill('{"n": "x"}');
+    await value.evaluate((el) => {
+      const area = el as unknown as { focus(): void; setSelectionRange(from: number, to: number): void };
+      area.focus();
+      area.setSelectionRange(7, 8);
+    });
+    await page.keyboard.type('{{ ');
+    await list.getByRole('option', { name: /^\$json/ }).waitFor();
+    const shown = await list.locator('code').allTextContents();
+    expect(shown.slice(0, 4)).to.deep.equal(['$json', '$trigger', '$node', '$execution']);
+    expect(shown).to.include.members(['$string(arg[, prettify])', '$number(arg)', '$sum(array)', '$count(array)', '$substring(str, start[, length])', '$join(array[, separator])', '$now([picture[, timezone]])', '$millis()', '$lookup(object, key)']);
+    expect(shown.length).to.equal(4 + 65, 'JSONata 2.2 has 65 functions');
+    await page.keyboard.type('$coun');
+    await list.getByRole('option', { name: /^\$count\(array\)/ }).waitFor();
+    await value.press('Tab');
+    await valueOf(value, '{"n": "{{ $count("}');
+    await page.keyboard.type('$json.body.items) }}');
+    await panel().getByTestId('live-value').filter({ hasText: '{ "n": 2 }' }).waitFor();
+    await value.fill('{"to": "{{ $json.body.plan }}"}');
+  });
+
   it('drops a field dragged from the input viewer into a field as its expression', async () => {
     await openNode('check');
     const input = panel().locator('details', { hasText: 'Input data' });

@@ -1,3 +1,4 @@
+import { JSONATA_FUNCTIONS } from './jsonata-functions.js';
 import type { NodeScope } from './scope.js';
 
 /** Where the caret stands in an open `{{ … }}`: the path being typed, from `from` to the caret. */
@@ -12,9 +13,11 @@ export interface Candidate {
   label: string;
   /** What replaces the typed token. */
   insert: string;
-  kind: 'root' | 'node' | 'field';
-  /** A hint beside the label: the field's type and value, the node's name. */
+  kind: 'root' | 'node' | 'field' | 'function';
+  /** A hint beside the label: the field's type and value, the node's name, what a function does. */
   detail: string;
+  /** A function's arguments as its documentation writes them: `$substring(str, start[, length])`. */
+  signature?: string;
 }
 
 // Characters of a path such as $node.check.items[0].`first name` (backticked names without spaces).
@@ -76,6 +79,11 @@ const ROOTS: Array<{ name: string; detail: string }> = [
   { name: '$execution', detail: 'id and flowId of the execution' },
 ];
 
+/** JSONata's functions that start with what was typed (`$su` → `$sum`, `$substring`…); picking one inserts `$name(`. */
+function functionCandidates(typed: string): Candidate[] {
+  return matching([...JSONATA_FUNCTIONS], typed, (f) => f.name).map((f) => ({ label: f.name, insert: `${f.name}(`, kind: 'function', detail: f.description, signature: f.signature }));
+}
+
 /** Ranks names against what was typed: prefixes first, then names that contain it; others go. */
 function matching<T>(items: T[], typed: string, keyOf: (item: T) => string): T[] {
   const t = typed.toLowerCase();
@@ -92,8 +100,9 @@ function fieldCandidates(value: unknown, typed: string): Candidate[] {
 const nodeKey = (id: string) => (NAME.test(id) ? id : `\`${id}\``);
 
 /**
- * What can complete the token at the caret: the roots, the ids of upstream nodes after `$node.`, and
- * the field paths of the last known data after a root (`$json.`, `$trigger.`, `$node.<id>.`).
+ * What can complete the token at the caret: the roots and JSONata's functions, the ids of upstream nodes
+ * after `$node.`, and the field paths of the last known data after a root (`$json.`, `$trigger.`,
+ * `$node.<id>.`).
  */
 export function candidates(token: string, context: NodeScope, nameOf: (id: string) => string | undefined = () => undefined): Candidate[] {
   const scope = context.scope;
@@ -101,10 +110,10 @@ export function candidates(token: string, context: NodeScope, nameOf: (id: strin
   if (!token.startsWith('$') && token) {
     // A path without a root reads `$json` on the server too: offer both.
     const roots = matching(ROOTS, `$${token}`, (r) => r.name).map((r): Candidate => ({ label: r.name, insert: r.name, kind: 'root', detail: r.detail }));
-    return [...roots, ...(scope?.json === undefined ? [] : fieldCandidates(scope.json, token))];
+    return [...roots, ...(scope?.json === undefined ? [] : fieldCandidates(scope.json, token)), ...functionCandidates(`$${token}`)];
   }
   if (dot < 0) {
-    return matching(ROOTS, token, (r) => r.name).map((r) => ({ label: r.name, insert: r.name, kind: 'root', detail: r.detail }));
+    return [...matching(ROOTS, token, (r) => r.name).map((r): Candidate => ({ label: r.name, insert: r.name, kind: 'root', detail: r.detail })), ...functionCandidates(token)];
   }
   const root = token.slice(0, dot);
   const rest = token.slice(dot + 1);
@@ -149,7 +158,7 @@ function prefixOf(token: string, candidate: Candidate): string {
 }
 
 function pathPrefix(token: string, candidate: Candidate): string {
-  if (candidate.kind === 'root' || !token.startsWith('$')) return '';
+  if (candidate.kind === 'root' || candidate.kind === 'function' || !token.startsWith('$')) return '';
   const dot = token.indexOf('.');
   if (candidate.kind === 'node') return token.slice(0, dot + 1);
   if (token.startsWith('$node.')) {

@@ -1,7 +1,10 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolveConfig } from '../../../server/runtime/expressions.js';
 import type { FlowGraph } from '../../../editor/src/api/types.js';
 import { applyCandidate, candidates, completionSpot, fieldPaths, pathText } from '../../../editor/src/lib/completion.js';
+import { JSONATA_FUNCTIONS } from '../../../editor/src/lib/jsonata-functions.js';
 import { dropInto, fieldExpression, insideJsonString } from '../../../editor/src/lib/expression.js';
 import { formatLive, isPlainOnly, liveValue } from '../../../editor/src/lib/live-value.js';
 import type { RunOverlay } from '../../../editor/src/lib/overlay.js';
@@ -95,8 +98,8 @@ describe('editor: expression completion', () => {
   });
 
   it('offers the roots, the upstream node ids after $node., and the field paths of the last data', () => {
-    expect(labels('')).to.deep.equal(['$json', '$trigger', '$node', '$execution']);
-    expect(labels('$t')).to.deep.equal(['$trigger']);
+    expect(labels('').slice(0, 4)).to.deep.equal(['$json', '$trigger', '$node', '$execution']);
+    expect(labels('$t')).to.deep.equal(['$trigger', '$trim', '$type', '$toMillis'], 'the roots first, then functions');
     expect(labels('$node.')).to.deep.equal(['check', 'hook']);
     expect(labels('$node.ho')).to.deep.equal(['hook']);
     expect(labels('$json.')).to.include.members(['body', 'headers', 'body.email', 'body.plan', 'body.`first name`', 'body.tags', 'body.tags[0].name', 'headers.`content-type`']);
@@ -108,7 +111,7 @@ describe('editor: expression completion', () => {
     expect(labels('$trigger.headers')).to.deep.equal(['headers.`content-type`']);
     // A path without a root is read on $json, as the server reads it.
     expect(labels('pla')).to.deep.equal(['body.plan']);
-    expect(labels('no')).to.deep.equal(['$node']);
+    expect(labels('no')).to.deep.equal(['$node', '$not', '$now']);
     const bare = completionSpot('{{ em', 5)!;
     expect(applyCandidate('{{ em', bare, candidates(bare.token, context)[0]).text).to.equal('{{ body.email }}');
     const email = candidates('$json.body.em', context)[0];
@@ -138,6 +141,43 @@ describe('editor: expression completion', () => {
     expect(applyCandidate('{{ $node.ch', spot3, candidates(spot3.token, context)[0])).to.deep.equal({ text: '{{ $node.check', caret: 14 });
     const spot4 = completionSpot('{{ $tr', 6)!;
     expect(applyCandidate('{{ $tr', spot4, candidates(spot4.token, context)[0]).text).to.equal('{{ $trigger');
+  });
+
+  it('offers JSONata’s functions with their signature and what they do, and inserts $name(', () => {
+    const fns = candidates('$su', context).filter((c) => c.kind === 'function');
+    expect(fns.map((c) => c.label)).to.deep.equal(['$substring', '$substringBefore', '$substringAfter', '$sum']);
+    expect(fns.find((c) => c.label === '$substring')).to.deep.equal({
+      label: '$substring',
+      insert: '$substring(',
+      kind: 'function',
+      detail: 'part of a string from start (0-based; negative counts from the end)',
+      signature: '$substring(str, start[, length])',
+    });
+    // Right after {{ the four roots come first, then every function.
+    const all = candidates('', context);
+    expect(all.slice(0, 4).map((c) => c.kind)).to.deep.equal(['root', 'root', 'root', 'root']);
+    expect(all.filter((c) => c.kind === 'function')).to.have.length(JSONATA_FUNCTIONS.length);
+    // A function goes in without closing the expression, the caret inside its brackets; a path typed
+    // without its `$` completes to the function as well.
+    const text = '{"n": "{{ $upp"}';
+    const spot = completionSpot(text, 14)!;
+    expect(applyCandidate(text, spot, candidates(spot.token, context)[0])).to.deep.equal({ text: '{"n": "{{ $uppercase("}', caret: 21 });
+    const bare = completionSpot('{{ lowe', 7)!;
+    expect(applyCandidate('{{ lowe', bare, candidates(bare.token, context).find((c) => c.kind === 'function')!)).to.deep.equal({ text: '{{ $lowercase(', caret: 14 });
+    // Inside a function's brackets the roots are offered again; after a root, only fields.
+    expect(completionSpot('{{ $uppercase(', 14)!.token).to.equal('');
+    expect(candidates('$json.body.', context).some((c) => c.kind === 'function')).to.equal(false);
+  });
+
+  it('describes every function the installed JSONata has, $now and $millis included, and nothing else', () => {
+    const source = readFileSync(createRequire(import.meta.url).resolve('jsonata'), 'utf8');
+    const bound = [...source.matchAll(/(?:staticFrame|environment)\.bind\('(\w+)', defineFunction/g)].map((m) => `$${m[1]}`);
+    expect(bound).to.include.members(['$sum', '$now', '$millis']);
+    expect(JSONATA_FUNCTIONS.map((f) => f.name).sort()).to.deep.equal([...new Set(bound)].sort());
+    for (const f of JSONATA_FUNCTIONS) {
+      expect(f.signature.startsWith(`${f.name}(`) && f.signature.endsWith(')'), f.signature).to.equal(true);
+      expect(f.description, f.name).to.match(/^[a-z$"(].{10,100}$/);
+    }
   });
 
   it('extracts field paths breadth first, through a list’s first item, bounded', () => {

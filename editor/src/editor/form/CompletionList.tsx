@@ -1,9 +1,10 @@
-import { useId, useMemo, useState, type KeyboardEvent, type RefObject } from 'react';
+import { useEffect, useId, useMemo, useState, type KeyboardEvent, type RefObject } from 'react';
 import { applyCandidate, candidates, completionSpot, type Candidate } from '../../lib/completion';
 import type { NodeScope } from '../../lib/scope';
 import { useNodeNames } from '../node-scope';
 
-const MAX_SHOWN = 50;
+// Enough for the four roots and all of JSONata's functions right after `{{ `.
+const MAX_SHOWN = 80;
 
 export interface CompletionOptions {
   ref: RefObject<HTMLInputElement | HTMLTextAreaElement | null>;
@@ -60,6 +61,14 @@ export function useCompletion({ ref, value, context, caret, setCaret, replace, d
   };
 
   const optionId = (i: number) => `${listId}-${i}`;
+  // The list opens below the field, maybe past the panel's bottom: scroll it into sight as it opens.
+  useEffect(() => {
+    if (open) document.getElementById(listId)?.scrollIntoView({ block: 'nearest' });
+  }, [open, listId]);
+  // It scrolls (it holds all of JSONata's functions): keep the active option in sight.
+  useEffect(() => {
+    if (open) document.getElementById(`${listId}-${activeIndex}`)?.scrollIntoView({ block: 'nearest' });
+  }, [open, listId, activeIndex]);
   const props = {
     role: 'combobox' as const,
     'aria-autocomplete': 'list' as const,
@@ -80,8 +89,17 @@ export function useCompletion({ ref, value, context, caret, setCaret, replace, d
     <ul id={listId} role="listbox" aria-label="Expression completions" className="completions" hidden={!open}>
       {open &&
         list.map((c, i) => (
-          <li key={`${c.kind}:${c.label}`} id={optionId(i)} role="option" aria-selected={i === activeIndex} onMouseDown={(e) => e.preventDefault()} onClick={() => accept(c)}>
-            <code>{c.label}</code>
+          <li
+            key={`${c.kind}:${c.label}`}
+            id={optionId(i)}
+            role="option"
+            aria-selected={i === activeIndex}
+            className={c.signature ? 'completion-function' : undefined}
+            title={c.signature ? `${c.signature}: ${c.detail}` : undefined}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => accept(c)}
+          >
+            <code>{c.signature ?? c.label}</code>
             <span className="muted">{c.detail}</span>
           </li>
         ))}
