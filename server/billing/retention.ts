@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { Op, type WhereOptions } from 'sequelize';
+import { deleteInBatches } from '../db/delete-in-batches.js';
 import type { Models } from '../db/models/index.js';
 import type { BillingAccountRow } from '../db/models/billing.js';
 import { FINAL_STATUSES, type ExecutionStatus } from '../db/models/runtime.js';
@@ -10,8 +11,6 @@ const MINUTE_MS = 60_000;
 const DAY_MINUTES = 1440;
 /** Plans keep executions for days, so a pass every few minutes is on time; each pass reads every billing row once. */
 export const RETENTION_EVERY_MS = 5 * MINUTE_MS;
-const BATCH = 250;
-const PAUSE_MS = 10;
 /** Agencies pruned by one statement when they share a retention. */
 const AGENCIES_PER_QUERY = 200;
 
@@ -113,16 +112,8 @@ export class PlanRetention {
         ? { [Op.or]: [{ createdAt: { [Op.gte]: rule.floor.before } }, { finishedAt: { [Op.lt]: new Date(now.getTime() - rule.floor.minutes * MINUTE_MS) } }] }
         : {}),
     };
-    let removed = 0;
-    for (;;) {
-      const rows = await models.Execution.findAll({ attributes: ['id'], where, limit: BATCH });
-      if (!rows.length) return removed;
-      const ids = rows.map((r) => r.id);
-      // The inbox rows of these deliveries go with them (the runtime's own pruning keeps idempotency keys for a day; these are older).
-      await models.WebhookEvent.destroy({ where: { executionId: { [Op.in]: ids } } });
-      removed += await models.Execution.destroy({ where: { id: { [Op.in]: ids } } });
-      await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
-    }
+    // The inbox rows of these deliveries go with them (the runtime's own pruning keeps idempotency keys for a day; these are older).
+    return deleteInBatches(models.Execution, where, (ids) => models.WebhookEvent.destroy({ where: { executionId: { [Op.in]: ids } } }));
   }
 
   start(): void {

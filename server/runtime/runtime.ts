@@ -5,6 +5,7 @@ import type { NodeRegistry } from '../../nodes/registry.js';
 import type { Models } from '../db/models/index.js';
 import { FINAL_STATUSES, type ExecutionData, type ExecutionMode, type ExecutionRow, type ExecutionStatus, type FlowRow, type PinData, type StepError } from '../db/models/runtime.js';
 import { newId } from '../db/columns.js';
+import { deleteInBatches } from '../db/delete-in-batches.js';
 import type { Dispatcher } from './dispatch.js';
 import type { EventBus } from './events.js';
 import { Executor } from './executor.js';
@@ -47,11 +48,9 @@ export interface RuntimeOptions {
  */
 export const MAX_WAITERS = 10_000;
 
-// Often and in small pieces, so no prune is a long stretch of deletes (at 600 executions/s a ten-minute
-// period would delete 360,000 at once).
+// Often and in small pieces (`deleteInBatches`), so no prune is a long stretch of deletes (at 600
+// executions/s a ten-minute period would delete 360,000 at once).
 const PRUNE_EVERY_MS = 60_000;
-const PRUNE_BATCH = 250;
-const PRUNE_PAUSE_MS = 10;
 
 export interface StartRequest {
   flow: Pick<FlowRow, 'id' | 'subaccountId' | 'version'>;
@@ -401,25 +400,11 @@ export class Runtime {
     const keepMs = retentionDays === undefined ? this.retentionMs() : retentionDays * 86_400_000;
     if (!keepMs) return 0;
     const cutoff = new Date(now.getTime() - keepMs);
-    const removed = await this.pruneInBatches(this.models.Execution, { status: { [Op.in]: FINAL_STATUSES as ExecutionStatus[] }, finishedAt: { [Op.lt]: cutoff } });
+    const removed = await deleteInBatches(this.models.Execution, { status: { [Op.in]: FINAL_STATUSES as ExecutionStatus[] }, finishedAt: { [Op.lt]: cutoff } });
     const inboxCutoff = new Date(Math.min(cutoff.getTime(), now.getTime() - 86_400_000));
-    await this.pruneInBatches(this.models.WebhookEvent, { createdAt: { [Op.lt]: cutoff }, idempotencyKey: null });
-    await this.pruneInBatches(this.models.WebhookEvent, { createdAt: { [Op.lt]: inboxCutoff } });
+    await deleteInBatches(this.models.WebhookEvent, { createdAt: { [Op.lt]: cutoff }, idempotencyKey: null });
+    await deleteInBatches(this.models.WebhookEvent, { createdAt: { [Op.lt]: inboxCutoff } });
     return removed;
-  }
-
-  /**
-   * Deletes matching rows a small batch at a time, pausing between batches: SQLite has one writer, and a
-   * delete of hundreds of thousands of rows in one statement held webhook intake for seconds.
-   */
-  private async pruneInBatches<M extends Model>(model: ModelStatic<M>, where: WhereOptions): Promise<number> {
-    let removed = 0;
-    for (;;) {
-      const rows = await model.findAll({ attributes: ['id'], where, limit: PRUNE_BATCH });
-      if (!rows.length) return removed;
-      removed += await model.destroy({ where: { id: { [Op.in]: rows.map((r) => r.get('id') as string) } } as WhereOptions });
-      await new Promise((resolve) => setTimeout(resolve, PRUNE_PAUSE_MS));
-    }
   }
 
   /** Sweeps now (recovery at start) and then on a timer; prunes every minute, or every retention period when shorter. */

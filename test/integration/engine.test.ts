@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { newId } from '../../server/db/columns.js';
 import { databaseKinds } from '../helpers/databases.js';
 import { activate, createFlow, getExecution, runAndWait, stepOf, waitForStatus, type Workspace, workspace } from '../helpers/flows.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -393,6 +394,18 @@ for (const kind of databaseKinds) {
       expect(await Step.count({ where: { executionId: old.id } })).to.equal(0);
       expect(await Execution.findByPk(recent.id)).to.not.equal(null);
       expect(await server.app.runtime.prune(0)).to.equal(0, 'retention 0 keeps everything');
+    });
+
+    it('prunes a backlog larger than one batch completely, batch after batch', async () => {
+      const flow = await createFlow(ws, { nodes: [{ id: 't', type: 'trigger.manual' }] });
+      const template = (await server.app.models.Execution.findByPk((await runAndWait(ws, flow.id)).id))!.get({ plain: true }) as Record<string, unknown>;
+      const { Execution } = server.app.models;
+      const aged = new Date(Date.now() - 3 * 86_400_000);
+      const rows = Array.from({ length: 1200 }, () => ({ ...template, id: newId(), finishedAt: aged }));
+      await Execution.bulkCreate(rows as never[]);
+      expect(await server.app.runtime.prune(2)).to.be.at.least(1200);
+      expect(await Execution.count({ where: { id: rows.map((r) => r.id) } })).to.equal(0);
+      expect(await Execution.findByPk(template.id as string)).to.not.equal(null, 'the recent run stays');
     });
 
     it('with EXECUTION_RETENTION_MINUTES prunes by minutes, and inbox rows without an idempotency key with their executions', async () => {
