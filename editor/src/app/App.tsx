@@ -6,14 +6,14 @@ import { ExecutionsScreen } from '../screens/ExecutionsScreen';
 import { NoSubaccount } from '../screens/NoSubaccount';
 import { SignInScreen } from '../screens/SignInScreen';
 import { parseRoute } from '../lib/route';
-import { loadEditorScreen, openEarly } from './open-flow';
+import { FlowScreen } from './FlowScreen';
+import { openEarly } from './open-flow';
 import { navigate, useRoute } from './router';
 import { useSession } from './session';
 import { Shell } from './Shell';
 
-// The canvas (React Flow, forms, dagre) loads only when a flow is opened; a page load that opens on a
-// flow starts it, the flow and the catalog right away.
-const EditorScreen = lazy(loadEditorScreen);
+// The canvas (React Flow, forms, dagre) loads only when a flow is opened (FlowScreen); a page load that
+// opens on a flow starts it, the flow and the catalog right away.
 openEarly(parseRoute(location.pathname, location.search));
 // Integrations (with @rjsf for the setup forms) and billing load when first opened.
 const IntegrationsScreen = lazy(() => import('../screens/IntegrationsScreen'));
@@ -76,11 +76,7 @@ export function App() {
       );
       break;
     case 'flow':
-      screen = (
-        <Suspense fallback={<p className="centered">Opening the flow…</p>}>
-          <EditorScreen key={route.fid} sid={route.sid} fid={route.fid} executionId={route.executionId} editable={editable} />
-        </Suspense>
-      );
+      screen = <FlowScreen key={route.fid} sid={route.sid} fid={route.fid} executionId={route.executionId} editable={editable} />;
       break;
     default:
       screen = firstSid ? <p className="centered">Loading…</p> : <NoSubaccount />;

@@ -20,8 +20,14 @@ export const flowLoad = createEarlyLoad<FlowToOpen>(async (key) => {
 
 export const takeFlow = (sid: string, fid: string): Promise<FlowToOpen> => flowLoad.take(keyOf(sid, fid));
 
+type EditorScreenModule = typeof import('../editor/EditorScreen');
+let editorScreen: EditorScreenModule | undefined;
+
 /** The canvas chunk (React Flow, forms, dagre), loaded when a flow is first opened. */
-export const loadEditorScreen = () => import('../editor/EditorScreen');
+export const loadEditorScreen = (): Promise<EditorScreenModule> => import('../editor/EditorScreen').then((m) => (editorScreen = m));
+
+/** The canvas chunk if it has already arrived: a flow opened after the first is drawn at once. */
+export const loadedEditorScreen = (): EditorScreenModule | undefined => editorScreen;
 
 /**
  * A page load that opens on a flow (a bookmark, a reload, a shared link) sends everything the canvas
