@@ -1,6 +1,6 @@
 import { Background, Controls, MiniMap, Panel, ReactFlow, useReactFlow, type Connection, type Edge, type NodeChange, type EdgeChange, type OnDelete } from '@xyflow/react';
 import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
-import type { FlowEdge, FlowNode, NodeType, StickyNote } from '../api/types';
+import type { FlowEdge, NodeType, StickyNote } from '../api/types';
 import { initialConfig } from '../lib/defaults';
 import { connect, refuseConnection, removeEdges, removeNodes } from '../lib/graph';
 import { edgeKey, newNodeId } from '../lib/ids';
@@ -8,6 +8,7 @@ import { addAfterPort, insertOnEdge } from '../lib/insert';
 import { canvasNoteId, MAX_NOTES, moveNote, noteIdOf, removeNotes } from '../lib/notes';
 import { CanvasActionsContext, type CanvasActions, type InsertTarget } from './canvas-actions';
 import { CanvasDetailContext } from './canvas-detail';
+import { canvasNodes, type NodeCache, type Size } from './canvas-nodes';
 import { createEdgeHover } from '../lib/edge-hover';
 import './canvas-extras.css';
 import { useEditor, useEditorStore } from './context';
@@ -18,12 +19,11 @@ import { useOpeningView, ZOOM_LIMITS } from './opening-view';
 import { DRAG_TYPE, NOTE_DRAG } from './Palette';
 import { StickyNoteCard, type CanvasNote } from './StickyNoteCard';
 import { addStickyNote, revealNode, viewCentre } from './view';
+import { COMPACT_CARD } from '../lib/viewport';
 
 const nodeTypes = { flow: FlowNodeCard, note: StickyNoteCard };
 const edgeTypes = { insert: InsertEdge };
 type AnyNode = CanvasNode | CanvasNote;
-
-type Size = { width: number; height: number };
 
 const REFUSALS = {
   cycle: 'That connection would make a loop; flows run one way.',
@@ -45,7 +45,7 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
   const selected = useEditor((s) => s.selected);
   const selectedEdges = useEditor((s) => s.selectedEdges);
   const [sizes, setSizes] = useState<ReadonlyMap<string, Size>>(new Map());
-  const nodeCache = useRef(new Map<string, { source: FlowNode; selected: boolean; size?: Size; node: CanvasNode }>());
+  const nodeCache = useRef<NodeCache>(new Map());
   const edgeCache = useRef(new Map<string, { source: FlowEdge; selected: boolean; edge: Edge }>());
   const notes = useEditor((s) => s.doc.notes);
   // Notes are not nodes of the flow: their selection (note ids) is apart from the nodes' (which opens the node panel).
@@ -56,26 +56,19 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
   const types = useMemo(() => [...store.getState().catalog.values()], [store]);
   const opening = useOpeningView(() => {
     const { doc: open } = store.getState();
-    return [...open.nodes.map((n) => n.position), ...(open.notes ?? []).map((n) => n.position)];
+    return [...open.nodes.map((n) => n.position), ...(open.notes ?? []).map((n) => ({ ...n.position, width: n.size?.width ?? 240, height: n.size?.height ?? 140 }))];
   });
+  // A card not measured yet is drawn at once when it is compact (its size is known), as React Flow
+  // draws a node that has a size; read when nodes are built, not a reason to build them again.
+  const compact = useRef(false);
+  compact.current = opening.viewport !== null && !opening.detailed;
 
   const nodes = useMemo(() => {
-    const next = new Map<string, { source: FlowNode; selected: boolean; size?: Size; node: CanvasNode }>();
-    const list = doc.nodes.map((n) => {
-      const isSelected = selected.has(n.id);
-      const size = sizes.get(n.id);
-      const cached = nodeCache.current.get(n.id);
-      const data = cached?.source === n ? cached.node.data : { node: n };
-      const entry =
-        cached && cached.source === n && cached.selected === isSelected && cached.size === size
-          ? cached
-          : { source: n, selected: isSelected, size, node: { id: n.id, type: 'flow' as const, position: n.position ?? { x: 0, y: 0 }, data, selected: isSelected, ...(size ? { measured: size } : {}) } };
-      next.set(n.id, entry);
-      return entry.node;
-    });
-    nodeCache.current = next;
-    return list;
-  }, [doc.nodes, selected, sizes]);
+    const built = canvasNodes(doc.nodes, selected, sizes, nodeCache.current, compact.current ? COMPACT_CARD : undefined);
+    nodeCache.current = built.cache;
+    return built.list;
+    // The opening viewport: nodes are built again once it is known, compact or not.
+  }, [doc.nodes, selected, sizes, opening.viewport]);
 
   const noteNodes = useMemo(() => {
     const next = new Map<string, { source: StickyNote; selected: boolean; node: CanvasNote }>();
@@ -281,8 +274,8 @@ export function Canvas({ editable, onAdd, onNotice }: { editable: boolean; onAdd
               onlyRenderVisibleElements={doc.nodes.length > 150}
               defaultViewport={opening.viewport}
               onMove={opening.onMove}
-              // Refines the opening viewport once the cards are measured.
-              fitView
+              // Refines the opening viewport once full cards are measured (compact ones open fitted).
+              fitView={opening.refit}
               // A new flow's one node is not blown up to twice its size.
               fitViewOptions={{ maxZoom: ZOOM_LIMITS.maxZoom }}
               minZoom={ZOOM_LIMITS.minZoom}
