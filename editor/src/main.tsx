@@ -1,3 +1,5 @@
+// First: the page load's requests leave before the rest of the app is evaluated (app/start.ts).
+import './app/start';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';

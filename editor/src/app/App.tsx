@@ -5,16 +5,13 @@ import { FlowsScreen } from '../screens/FlowsScreen';
 import { ExecutionsScreen } from '../screens/ExecutionsScreen';
 import { NoSubaccount } from '../screens/NoSubaccount';
 import { SignInScreen } from '../screens/SignInScreen';
-import { parseRoute } from '../lib/route';
 import { FlowScreen } from './FlowScreen';
-import { openEarly } from './open-flow';
 import { navigate, useRoute } from './router';
 import { useSession } from './session';
 import { Shell } from './Shell';
 
 // The canvas (React Flow, forms, dagre) loads only when a flow is opened (FlowScreen); a page load that
-// opens on a flow starts it, the flow and the catalog right away.
-openEarly(parseRoute(location.pathname, location.search));
+// opens on a flow starts it, the flow and the catalog right away (app/start.ts).
 // Integrations (with @rjsf for the setup forms) and billing load when first opened.
 const IntegrationsScreen = lazy(() => import('../screens/IntegrationsScreen'));
 const BillingScreen = lazy(() => import('../screens/BillingScreen'));

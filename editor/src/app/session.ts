@@ -14,18 +14,25 @@ interface SessionState {
   addSubaccount(subaccount: Subaccount): void;
 }
 
+/** The session check on its way: a page load starts one (app/start.ts) that the app's own ask then shares. */
+let checking: Promise<void> | null = null;
+
 export const useSession = create<SessionState>((set, get) => ({
   token: storedToken(),
   me: null,
   loading: false,
-  async load() {
-    if (!get().token) return;
-    set({ loading: true });
-    try {
-      set({ me: await api<Me>('GET', '/api/auth/me') });
-    } finally {
-      set({ loading: false });
-    }
+  load() {
+    if (!get().token) return Promise.resolve();
+    checking ??= (async () => {
+      set({ loading: true });
+      try {
+        set({ me: await api<Me>('GET', '/api/auth/me') });
+      } finally {
+        set({ loading: false });
+        checking = null;
+      }
+    })();
+    return checking;
   },
   async signIn(email, password) {
     const { token } = await api<{ token: string; user: User }>('POST', '/api/auth/login', { email, password });
