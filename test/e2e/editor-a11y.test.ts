@@ -126,6 +126,13 @@ describe('The editor’s accessibility in Chromium (axe, WCAG 2 A and AA, at 128
     await page.getByTestId('node-condition').click();
     await page.getByRole('complementary', { name: /Node/ }).getByLabel('Rule 1 value').waitFor();
     await expectAccessible('canvas with the condition’s config form, light');
+    // Connecting by keyboard: the dialog listing the nodes a port may go to.
+    await page.getByRole('button', { name: 'Connect output false to…' }).click();
+    const connectDialog = page.getByRole('dialog', { name: 'Connect Condition to…' });
+    await connectDialog.getByRole('listbox').getByRole('option').first().waitFor();
+    await expectAccessibleInBothThemes('connect dialog');
+    await page.keyboard.press('Escape');
+    await connectDialog.waitFor({ state: 'detached' });
     await page.getByTestId('node-set').click();
     await page.getByRole('complementary', { name: /Node/ }).locator('textarea').waitFor();
     await expectAccessible('canvas with the set node’s config form, light');
@@ -191,6 +198,8 @@ describe('The editor’s accessibility in Chromium (axe, WCAG 2 A and AA, at 128
   describe('with the keyboard only', () => {
     let kpage: Page;
     const kerrors: string[] = [];
+    /** The delay node the first story adds from the palette. */
+    let delayId = '';
     /** Tabs to the element (forwards, or backwards with Shift+Tab) and checks it shows a focus ring. */
     const reach = async (target: Locator, options: { back?: boolean; max?: number } = {}) => {
       await tabTo(kpage, target, options);
@@ -228,6 +237,7 @@ describe('The editor’s accessibility in Chromium (axe, WCAG 2 A and AA, at 128
       const panel = kpage.locator('[data-node-panel]');
       await panel.waitFor();
       const nodeId = (await panel.getAttribute('aria-label'))!.replace(/^Node /, '');
+      delayId = nodeId;
       await kpage.getByTestId(`node-${nodeId}`).waitFor();
       expect(await panel.evaluate((el) => el.contains(el.ownerDocument.activeElement)), 'focus moved into the node panel').to.equal(true);
 
@@ -267,7 +277,8 @@ describe('The editor’s accessibility in Chromium (axe, WCAG 2 A and AA, at 128
       }
       await kpage.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
-      expect(await isFocused(help), 'focus back on the button that opened it').to.equal(true);
+      // The focus goes back on the frame after the dialog closes (useReturnFocus).
+      await waitForFocus(help);
     });
 
     it('selects a node on the canvas with the keyboard, with a visible focus ring', async () => {
@@ -285,6 +296,55 @@ describe('The editor’s accessibility in Chromium (axe, WCAG 2 A and AA, at 128
       await kpage.keyboard.press('Escape');
       await search.waitFor({ state: 'detached' });
       await waitForFocus(plus);
+    });
+
+    it('connects a port to another node with the keyboard, from the node panel and with C on a node, undoably', async () => {
+      const panel = kpage.getByRole('complementary', { name: 'Node condition' });
+      const button = panel.getByRole('button', { name: 'Connect output false to…' });
+      await reach(button, { max: 20 });
+      await kpage.keyboard.press('Enter');
+      const dialog = kpage.getByRole('dialog', { name: 'Connect Condition to…' });
+      const search = dialog.getByRole('combobox', { name: 'Search nodes to connect to' });
+      const offered = () => dialog.getByRole('listbox').getByRole('option');
+      await waitForFocus(search);
+      expect(await dialog.getByLabel('Output').inputValue()).to.equal('false');
+      // Offered: the nodes the false port may go to; not the trigger, not the condition itself.
+      expect((await offered().evaluateAll((els) => els.map((el) => el.getAttribute('data-node')))).sort()).to.deep.equal([delayId, 'set'].sort());
+      await dialog.getByText('Not offered: 1 is a trigger.').waitFor();
+      await kpage.keyboard.type('pause');
+      expect(await offered().count()).to.equal(1);
+      await kpage.keyboard.press('Enter');
+      await dialog.waitFor({ state: 'detached' });
+      const edge = kpage.getByTestId(`rf__edge-condition:false->${delayId}`);
+      await edge.waitFor();
+      await kpage.getByRole('status').filter({ hasText: 'Connected Condition (false) to Pause a moment.' }).waitFor();
+      await panel.locator('li[data-port="false"]').getByText('→ Pause a moment').waitFor();
+      await waitForFocus(button);
+
+      // C on the node that has the focus opens the same choice, from its first port; Escape gives the focus back.
+      await kpage.keyboard.press('Escape');
+      const node = kpage.locator('.react-flow__node[data-id="condition"]');
+      await waitForFocus(node);
+      await kpage.keyboard.press('c');
+      await waitForFocus(search);
+      expect(await dialog.getByLabel('Output').inputValue()).to.equal('true');
+      await dialog.getByText('Not offered: 1 is a trigger, 1 already connected from this port.').waitFor();
+      expect(await offered().evaluateAll((els) => els.map((el) => el.getAttribute('data-node')))).to.deep.equal([delayId]);
+      await kpage.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      await waitForFocus(node);
+
+      // One undo takes the connection back, redo brings it again.
+      await kpage.keyboard.press('Control+z');
+      await edge.waitFor({ state: 'detached' });
+      await kpage.keyboard.press('Control+Shift+z');
+      await edge.waitFor();
+      // The shortcuts help tells of C.
+      await kpage.keyboard.press('?');
+      const help = kpage.getByRole('dialog', { name: 'Keyboard shortcuts' });
+      await help.getByText('C on a node (focused, or the one selected)').waitFor();
+      await kpage.keyboard.press('Escape');
+      await help.waitFor({ state: 'detached' });
     });
 
     it('shows where the focus is on every stop of the canvas screen, the node panel included', async () => {

@@ -5,6 +5,7 @@ import { useEditor, useEditorStore } from './context';
 import { InputData } from './InputData';
 import { OutputView } from './OutputView';
 import { DebugTools } from './DebugTools';
+import { NodeConnections } from './NodeConnections';
 import { SavedScheduleContext, type SavedSchedule } from './form/saved-schedule';
 import { onTabListKey } from '../components/tab-keys';
 
@@ -20,7 +21,7 @@ function backToCanvas(e: KeyboardEvent, id: string) {
 }
 
 /** The selected node: its name, its config form, its webhook URL, and its last run's output. */
-export function NodePanel({ id, flow, sid, editable }: { id: string; flow: Flow; sid: string; editable: boolean }) {
+export function NodePanel({ id, flow, sid, editable, onConnect }: { id: string; flow: Flow; sid: string; editable: boolean; onConnect(port: string): void }) {
   const store = useEditorStore();
   const node = useEditor((s) => s.nodes.get(id));
   const type = useEditor((s) => (node ? s.catalog.get(node.type) : undefined));
@@ -66,6 +67,7 @@ export function NodePanel({ id, flow, sid, editable }: { id: string; flow: Flow;
             Name
             <input value={node.name ?? ''} placeholder={type?.title} disabled={!editable} onChange={(e) => store.getState().edit('rename', (d) => rename(d, id, e.target.value), { coalesce: `name:${id}` })} />
           </label>
+          <NodeConnections id={id} editable={editable} onConnect={onConnect} />
           {node.type === 'trigger.webhook' && (
             <div className="webhook-url">
               <span>Webhook URL</span>

@@ -24,6 +24,7 @@ import { DebugContext } from './debug-context';
 import { pinsToSave } from '../lib/pins';
 import { LastRunStatus, Timeline } from './Timeline';
 import { useShortcuts } from './shortcuts';
+import { ConnectDialog, type ConnectFrom } from './ConnectDialog';
 
 interface Notice {
   kind: 'info' | 'error';
@@ -41,6 +42,7 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
   const [busy, setBusy] = useState(false);
   const [running, setRunning] = useState(false);
   const [help, setHelp] = useState(false);
+  const [connecting, setConnecting] = useState<ConnectFrom | null>(null);
   const [side, setSide] = useState<'executions' | 'history' | null>(executionId ? 'executions' : null);
   const showExecutions = side === 'executions';
   // The version the document on the canvas was edited from: what a save names as its base.
@@ -239,7 +241,8 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
     };
   }, [store]);
 
-  useShortcuts({ editable, save: () => void save(), help: () => setHelp(true), notice: info });
+  const connectFrom = useCallback((source: string) => setConnecting({ source }), []);
+  useShortcuts({ editable, save: () => void save(), help: () => setHelp(true), notice: info, connect: connectFrom });
 
   return (
     <div className="workbench">
@@ -315,7 +318,7 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
         <Canvas editable={editable} onAdd={add} onNotice={info} />
         {selected ? (
           <DebugContext.Provider value={{ base, flowId: flow.id, triggers: flow.triggers, editable, prepare: saveIfDirty }}>
-            <NodePanel key={selected} id={selected} flow={flow} sid={sid} editable={editable} />
+            <NodePanel key={selected} id={selected} flow={flow} sid={sid} editable={editable} onConnect={(port) => setConnecting({ source: selected, port })} />
           </DebugContext.Provider>
         ) : showExecutions ? (
           <ExecutionsPanel sid={sid} base={base} flowId={flow.id} refreshKey={refreshKey} openedId={openedId} onOpen={(id) => void open(id)} onRetry={(id) => void retry(id)} />
@@ -325,6 +328,7 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
       </div>
       <Timeline />
       {running && <RunDialog onClose={() => setRunning(false)} onRun={run} />}
+      {connecting && <ConnectDialog from={connecting} onClose={() => setConnecting(null)} onNotice={info} />}
       {conflict && (
         <ConflictDialog
           theirs={conflict.theirs}
@@ -382,6 +386,8 @@ export function Workbench({ sid, initialFlow, types, editable, executionId }: { 
             <dd>Add it in the middle of the view (from the keyboard, the focus goes to its settings)</dd>
             <dt>Tab, then Enter on a node</dt>
             <dd>Select it and open its settings</dd>
+            <dt>C on a node (focused, or the one selected)</dt>
+            <dd>Connect one of its outputs to another node, picked from a list (type to search, ↑ / ↓, Enter); also “Connect output … to…” in its settings. Nodes that would make a loop are not offered</dd>
             <dt>+ on a connection or a port</dt>
             <dd>Insert a node in between, or add one after that port: type to search, ↑ / ↓ to choose, Enter to add, Esc to close</dd>
             <dt>?</dt>

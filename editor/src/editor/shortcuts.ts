@@ -1,14 +1,34 @@
 import { useEffect } from 'react';
 import { copySelection, countText, parseClipboard, pastable } from '../lib/clipboard';
 import { addNode, connect } from '../lib/graph';
-import { addNote, MAX_NOTES } from '../lib/notes';
+import { addNote, MAX_NOTES, noteIdOf } from '../lib/notes';
 import { useEditorStore } from './context';
 
 const typing = (target: EventTarget | null): boolean =>
   target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 
-/** Undo/redo, save, help, and copy/paste/duplicate of nodes and sticky notes through the system clipboard (JSON). */
-export function useShortcuts({ editable, save, help, notice }: { editable: boolean; save(): void; help(): void; notice(text: string): void }): void {
+/** The node a key is about: the canvas node that has the focus, else the one node selected. */
+function nodeAtHand(target: EventTarget | null, selected: ReadonlySet<string>): string | null {
+  const card = target instanceof HTMLElement ? target.closest('.react-flow__node') : null;
+  const id = card?.getAttribute('data-id');
+  if (id) return noteIdOf(id) === null ? id : null;
+  return selected.size === 1 ? [...selected][0]! : null;
+}
+
+export interface ShortcutActions {
+  editable: boolean;
+  save(): void;
+  help(): void;
+  notice(text: string): void;
+  /** Opens the keyboard's way to connect one of the node's outputs (C). */
+  connect(source: string): void;
+}
+
+/**
+ * Undo/redo, save, help, connect (C on a node), and copy/paste/duplicate of nodes and sticky notes
+ * through the system clipboard (JSON).
+ */
+export function useShortcuts({ editable, save, help, notice, connect: connectFrom }: ShortcutActions): void {
   const store = useEditorStore();
   useEffect(() => {
     const paste = (text: string, offset?: { x: number; y: number }) => {
@@ -51,6 +71,11 @@ export function useShortcuts({ editable, save, help, notice }: { editable: boole
         e.preventDefault();
         const payload = copied();
         if (payload) paste(JSON.stringify(payload));
+      } else if (key === 'c' && !mod && !e.altKey && editable && !document.querySelector('dialog[open]')) {
+        const source = nodeAtHand(e.target, store.getState().selected);
+        if (!source) return;
+        e.preventDefault();
+        connectFrom(source);
       } else if (e.key === '?') help();
     };
     const onCopy = (e: ClipboardEvent) => {
@@ -72,5 +97,5 @@ export function useShortcuts({ editable, save, help, notice }: { editable: boole
       document.removeEventListener('copy', onCopy);
       document.removeEventListener('paste', onPaste);
     };
-  }, [store, editable, save, help, notice]);
+  }, [store, editable, save, help, notice, connectFrom]);
 }
