@@ -20,6 +20,9 @@ export const flowLoad = createEarlyLoad<FlowToOpen>(async (key) => {
 
 export const takeFlow = (sid: string, fid: string): Promise<FlowToOpen> => flowLoad.take(keyOf(sid, fid));
 
+/** The flow and catalog a page load fetched early, if they have already arrived (see EarlyLoad.takeArrived). */
+export const takeArrivedFlow = (sid: string, fid: string): FlowToOpen | undefined => flowLoad.takeArrived(keyOf(sid, fid));
+
 type EditorScreenModule = typeof import('../editor/EditorScreen');
 let editorScreen: EditorScreenModule | undefined;
 

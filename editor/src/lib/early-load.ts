@@ -10,16 +10,29 @@ export interface EarlyLoad<T> {
   start(key: string): void;
   /** The early request for `key` if one is waiting (then forgotten), else a new one. */
   take(key: string): Promise<T>;
+  /**
+   * The early answer for `key` if it has already arrived (then forgotten), so that a screen can draw it
+   * in its first render instead of a placeholder first; otherwise undefined, and a request still on its
+   * way stays for `take`.
+   */
+  takeArrived(key: string): T | undefined;
 }
 
 export function createEarlyLoad<T>(fetch: (key: string) => Promise<T>): EarlyLoad<T> {
-  let early: { key: string; promise: Promise<T> } | null = null;
+  let early: { key: string; promise: Promise<T>; arrived?: { value: T } } | null = null;
   return {
     start(key) {
       const promise = fetch(key);
+      const entry: { key: string; promise: Promise<T>; arrived?: { value: T } } = { key, promise };
       // Its failure is handled by whoever takes it (by asking again); none is left unhandled meanwhile.
-      promise.catch(() => undefined);
-      early = { key, promise };
+      promise.then((value) => (entry.arrived = { value }), () => undefined);
+      early = entry;
+    },
+    takeArrived(key) {
+      if (early?.key !== key || !early.arrived) return undefined;
+      const { value } = early.arrived;
+      early = null;
+      return value;
     },
     take(key) {
       const waiting = early;

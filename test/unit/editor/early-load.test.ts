@@ -54,4 +54,27 @@ describe('editor: a flow fetched before its screen has loaded', () => {
     await early.take('s1/f1').catch((err: unknown) => (error = err));
     expect((error as Error).message).to.equal('no s1/f1');
   });
+
+  it('hands over an answer that has already arrived at once, so the screen draws it in its first render', async () => {
+    const { asked, fetch } = recording();
+    const early = createEarlyLoad(fetch);
+    early.start('s1/f1');
+    expect(early.takeArrived('s1/f1')).to.equal(undefined, 'still on its way');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(early.takeArrived('s1/f2')).to.equal(undefined, 'never another flow\'s answer');
+    expect(early.takeArrived('s1/f1')).to.equal('s1/f1#1');
+    expect(early.takeArrived('s1/f1')).to.equal(undefined, 'only once');
+    expect(await early.take('s1/f1')).to.equal('s1/f1#2');
+    expect(asked).to.deep.equal(['s1/f1', 's1/f1']);
+  });
+
+  it('leaves a request still on its way, and one that failed, to take()', async () => {
+    const { fetch } = recording((_key, n) => n === 1);
+    const early = createEarlyLoad(fetch);
+    early.start('s1/f1');
+    expect(early.takeArrived('s1/f1')).to.equal(undefined);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(early.takeArrived('s1/f1')).to.equal(undefined, 'a failure has no answer to hand over');
+    expect(await early.take('s1/f1')).to.equal('s1/f1#2', 'take() asks again');
+  });
 });
