@@ -81,23 +81,32 @@ for (const kind of databaseKinds) {
       expect(stepOf(after, 'last').output).to.deep.equal({ first: 1, slow: 2 });
     });
 
-    it('runs a code step lost to kill -9 again, without running the side-effecting step before it again', async () => {
+    /** A flow t → before (HTTP) → `middle` → after (HTTP), both routes counting their hits from 0. */
+    async function aroundFlow(middle: { id: string; type: string; config: Record<string, unknown> }, after: Record<string, unknown> = {}) {
+      for (const path of ['/before', '/after']) target.hits.delete(path);
       target.route('/before', (_req, res, hit) => json(res, 200, { before: hit }));
       target.route('/after', (_req, res, hit) => json(res, 200, { after: hit }));
-      const flow = await createFlow(ws, {
+      return createFlow(ws, {
         nodes: [
           { id: 't', type: 'trigger.manual' },
           { id: 'before', type: 'http.request', config: { url: `${target.url}/before` } },
-          // Busy for 2 s, so the kill lands while it runs (its step is committed with the next side effect).
-          { id: 'code', type: 'code.javascript', config: { timeLimitMs: 5000, code: 'const end = Date.now() + 2000; while (Date.now() < end); return { doubled: input.body.before * 2 };' } },
-          { id: 'after', type: 'http.request', config: { url: `${target.url}/after`, method: 'POST', body: { doubled: '{{ $json.doubled }}' } } },
+          middle,
+          { id: 'after', type: 'http.request', config: { url: `${target.url}/after`, ...after } },
         ],
         edges: [
           { source: 't', target: 'before' },
-          { source: 'before', target: 'code' },
-          { source: 'code', target: 'after' },
+          { source: 'before', target: middle.id },
+          { source: middle.id, target: 'after' },
         ],
       });
+    }
+
+    it('runs a code step lost to kill -9 again, without running the side-effecting step before it again', async () => {
+      // Busy for 2 s, so the kill lands while it runs (its step is committed with the next side effect).
+      const flow = await aroundFlow(
+        { id: 'code', type: 'code.javascript', config: { timeLimitMs: 5000, code: 'const end = Date.now() + 2000; while (Date.now() < end); return { doubled: input.body.before * 2 };' } },
+        { method: 'POST', body: { doubled: '{{ $json.doubled }}' } },
+      );
       const run = await ws.server.request('POST', `/api/subaccounts/${ws.sid}/flows/${flow.id}/run`, { token: ws.token, body: {} });
       const deadline = Date.now() + 10_000;
       while (!target.hits.get('/before') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
@@ -121,21 +130,7 @@ for (const kind of databaseKinds) {
     }
 
     it('resumes an execution killed while it waits in a delay, after the delay', async () => {
-      target.route('/before', (_req, res, hit) => json(res, 200, { before: hit }));
-      target.route('/after', (_req, res, hit) => json(res, 200, { after: hit }));
-      const flow = await createFlow(ws, {
-        nodes: [
-          { id: 't', type: 'trigger.manual' },
-          { id: 'before', type: 'http.request', config: { url: `${target.url}/before` } },
-          { id: 'pause', type: 'logic.delay', config: { amount: 3, unit: 'seconds' } },
-          { id: 'after', type: 'http.request', config: { url: `${target.url}/after` } },
-        ],
-        edges: [
-          { source: 't', target: 'before' },
-          { source: 'before', target: 'pause' },
-          { source: 'pause', target: 'after' },
-        ],
-      });
+      const flow = await aroundFlow({ id: 'pause', type: 'logic.delay', config: { amount: 3, unit: 'seconds' } });
       const run = await ws.server.request('POST', `/api/subaccounts/${ws.sid}/flows/${flow.id}/run`, { token: ws.token, body: {} });
       const waiting = await waitForStatus(ws, run.body.executionId, ['waiting']);
       expect(stepOf(waiting, 'pause').status).to.equal('waiting');
