@@ -163,6 +163,9 @@ describe('The editor’s accessibility in Chromium (axe, WCAG 2 A and AA, at 128
     await page.getByRole('heading', { name: 'Executions' }).waitFor();
     await page.locator('.status-waiting').first().waitFor();
     await expectAccessibleInBothThemes('executions');
+    await page.getByRole('link', { name: 'Details of this waiting Refunds execution' }).click();
+    await page.getByRole('region', { name: 'Execution details' }).getByRole('heading', { name: 'Refunds waiting' }).waitFor();
+    await expectAccessibleInBothThemes('executions with one execution’s details');
   });
 
   it('shows the integrations and their setup wizard accessibly in both themes', async () => {

@@ -4,6 +4,7 @@ import { createFlow, runAndWait, waitForStatus, type Workspace } from '../helper
 import type { TestServer } from '../helpers/server.js';
 import { addUser, type Agency } from '../helpers/story.js';
 import { collectErrors, saveFailure } from './helpers/browser.js';
+import { waitForFocus } from './helpers/keyboard.js';
 import { closeEditorSession, DOCS, startEditorSession } from './helpers/session.js';
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `${DOCS}${name}.png` });
@@ -15,7 +16,7 @@ const local = (ms: number) => {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
 };
 
-describe('The editor in Chromium: the executions screen (time filter, cancel, sub-flow links)', function () {
+describe('The editor in Chromium: the executions screen (time filter, cancel, details and sub-flow links)', function () {
   this.timeout(180_000);
   let server: TestServer;
   let browser: Browser;
@@ -161,27 +162,80 @@ describe('The editor in Chromium: the executions screen (time filter, cancel, su
     errors.length = 0;
   });
 
-  it('follows a flow.call run from the child to its parent and from the parent to the child, each on its flow’s canvas', async () => {
+  it('shows an execution’s details on the screen with its parent and its sub-flow runs, each a link, and each opens on its flow’s canvas', async () => {
     const child = await createFlow(ws, { nodes: [{ id: 't', type: 'trigger.manual' }, { id: 'double', type: 'logic.set', config: { value: { doubled: '{{ $trigger.n * 2 }}' } } }], edges: [{ source: 't', target: 'double' }] }, 'Double it');
     const parent = await createFlow(
       ws,
-      { nodes: [{ id: 't', type: 'trigger.manual' }, { id: 'call', type: 'flow.call', config: { flowId: child.id, input: { n: 21 } } }], edges: [{ source: 't', target: 'call' }] },
+      {
+        nodes: [
+          { id: 't', type: 'trigger.manual' },
+          { id: 'call', type: 'flow.call', config: { flowId: child.id, input: { n: 21 } } },
+          { id: 'again', type: 'flow.call', config: { flowId: child.id, input: { n: 4 } } },
+        ],
+        edges: [
+          { source: 't', target: 'call' },
+          { source: 'call', target: 'again' },
+        ],
+      },
       'Order intake',
     );
     const parentRun = await runAndWait(ws, parent.id);
     expect(parentRun.status).to.equal('succeeded');
-    const childRun = (await server.request('GET', `/api/subaccounts/${ws.sid}/executions?flowId=${child.id}`, { token: owner.token })).body.items[0];
-    expect(childRun.parentExecutionId).to.equal(parentRun.id);
+    const children = (await server.request('GET', `/api/subaccounts/${ws.sid}/executions/${parentRun.id}`, { token: owner.token })).body.children as { id: string; createdAt: string }[];
+    const [first, second] = [...children].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt)).map((c) => c.id);
+    const detail = page.getByRole('region', { name: 'Execution details' });
+    const atDetail = (id: string) => page.waitForURL((url) => url.pathname === `/s/${ws.sid}/executions` && url.searchParams.get('execution') === id);
 
-    await page.goto(`${server.url}/s/${ws.sid}/executions`);
-    await page.getByLabel('Flow').selectOption({ label: 'Double it' });
-    await table().getByRole('button', { name: 'Open the parent execution of this Double it run' }).click();
+    // A sub-flow run's own address shows its details, with the execution that started it.
+    await page.goto(`${server.url}/s/${ws.sid}/executions?execution=${first}`);
+    await detail.getByRole('heading', { name: 'Double it succeeded' }).waitFor();
+    await detail.getByText('2 steps: 2 succeeded').waitFor();
+    await detail.getByRole('heading', { name: 'Started by' }).waitFor();
+    await detail.getByRole('link', { name: /^Parent execution: Order intake, succeeded, \d+ s ago$/ }).click();
+    await atDetail(parentRun.id);
+    const parentHeading = detail.getByRole('heading', { name: 'Order intake succeeded' });
+    await parentHeading.waitFor();
+    await waitForFocus(parentHeading);
+    await detail.getByText('3 steps: 3 succeeded').waitFor();
+    expect(await detail.getByRole('heading', { name: 'Started by' }).count()).to.equal(0, 'nothing started the parent');
+    await detail.getByRole('heading', { name: 'Sub-flow runs it started (2)' }).waitFor();
+    const subRuns = detail.getByRole('link', { name: /^Sub-flow run: Double it, succeeded/ });
+    expect(await subRuns.count()).to.equal(2);
+    // The row of the execution shown is marked in the list.
+    await table().locator(`tr[aria-current="true"] a[href="/s/${ws.sid}/flows/${parent.id}?execution=${parentRun.id}"]`).waitFor();
+    await shot(page, 'execution-detail');
+
+    // Down to the second sub-flow run, and back with the browser.
+    await subRuns.nth(1).click();
+    await atDetail(second);
+    await detail.getByRole('heading', { name: 'Double it succeeded' }).waitFor();
+    await table().locator(`tr[aria-current="true"] a[href="/s/${ws.sid}/flows/${child.id}?execution=${second}"]`).waitFor();
+    await page.goBack();
+    await atDetail(parentRun.id);
+    await parentHeading.waitFor();
+
+    // From the list: a sub-flow run's row links to its parent's details; Details shows a row's own.
+    const childListed = listedWith(`flowId=${child.id}`);
+    // Exact: the links of the details ("Sub-flow run: …") have "flow" in their names too.
+    await page.getByLabel('Flow', { exact: true }).selectOption({ label: 'Double it' });
+    await childListed;
+    await table().getByRole('link', { name: 'Details of this succeeded Double it execution' }).first().click();
+    await detail.getByRole('heading', { name: 'Double it succeeded' }).waitFor();
+    await table().getByRole('link', { name: 'Show the parent execution of this Double it run' }).first().click();
+    await atDetail(parentRun.id);
+    await parentHeading.waitFor();
+    await detail.getByRole('link', { name: 'Close the execution details' }).click();
+    await detail.waitFor({ state: 'detached' });
+    expect(new URL(page.url()).search).to.equal('');
+
+    // On the canvas the execution links to its sub-flow runs and back, each on its own flow.
+    await page.goto(`${server.url}/s/${ws.sid}/executions?execution=${parentRun.id}`);
+    await detail.getByRole('link', { name: 'Open on the canvas' }).click();
     await page.waitForURL(`**/s/${ws.sid}/flows/${parent.id}?execution=${parentRun.id}`);
     await page.locator('[data-testid="node-call"][data-status="succeeded"]').waitFor();
-
     const family = page.getByRole('region', { name: 'Sub-flow runs of the execution on the canvas' });
-    await family.getByRole('button', { name: /^Open child execution succeeded/ }).click();
-    await page.waitForURL(`**/s/${ws.sid}/flows/${child.id}?execution=${childRun.id}`);
+    await family.getByRole('button', { name: /^Open child execution succeeded/ }).first().click();
+    await page.waitForURL(`**/s/${ws.sid}/flows/${child.id}?execution=${first}`);
     await page.getByRole('heading', { name: 'Double it' }).waitFor();
     await page.locator('[data-testid="node-double"][data-status="succeeded"]').waitFor();
     await page.getByRole('region', { name: 'Sub-flow runs of the execution on the canvas' }).getByRole('button', { name: 'its parent execution' }).waitFor();

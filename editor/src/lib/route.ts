@@ -5,7 +5,7 @@ export type Route =
   | { screen: 'home' }
   | { screen: 'flows'; sid: string }
   | { screen: 'flow'; sid: string; fid: string; executionId?: string }
-  | { screen: 'executions'; sid: string }
+  | { screen: 'executions'; sid: string; executionId?: string }
   | { screen: 'integrations'; sid: string }
   | { screen: 'approvals'; sid: string }
   | { screen: 'billing' };
@@ -23,7 +23,11 @@ export function parseRoute(pathname: string, search = ''): Route {
       const executionId = query.get('execution') ?? undefined;
       return { screen: 'flow', sid, fid: parts[3], ...(executionId ? { executionId } : {}) };
     }
-    if (parts[2] === 'executions') return { screen: 'executions', sid };
+    if (parts[2] === 'executions') {
+      // The execution whose details the screen shows beside the list.
+      const executionId = query.get('execution') ?? undefined;
+      return { screen: 'executions', sid, ...(executionId ? { executionId } : {}) };
+    }
     if (parts[2] === 'integrations') return { screen: 'integrations', sid };
     if (parts[2] === 'approvals') return { screen: 'approvals', sid };
     return { screen: 'flows', sid };
@@ -43,7 +47,7 @@ export function formatRoute(route: Route): string {
     case 'flows':
       return `/s/${e(route.sid)}/flows`;
     case 'executions':
-      return `/s/${e(route.sid)}/executions`;
+      return `/s/${e(route.sid)}/executions${route.executionId ? `?execution=${e(route.executionId)}` : ''}`;
     case 'integrations':
       return `/s/${e(route.sid)}/integrations`;
     case 'approvals':

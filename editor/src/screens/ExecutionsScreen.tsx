@@ -1,14 +1,14 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { api, messageOf } from '../api/client';
 import type { ExecutionSummary, Flow, Page } from '../api/types';
-import { openExecution } from '../app/open-execution';
-import { navigate } from '../app/router';
+import { navigate, useRoute } from '../app/router';
 import { useSession } from '../app/session';
 import { Listing } from '../components/Listing';
 import { ListTable } from '../components/ListTable';
 import { formatRoute } from '../lib/route';
 import { executionActions, executionsQuery, type ExecutionFilters } from '../lib/executions';
 import { ago } from '../lib/flows-list';
+import { ExecutionDetail } from './ExecutionDetail';
 import { ExecutionsTimeFilter } from './ExecutionsTimeFilter';
 import '../styles/executions.css';
 
@@ -16,10 +16,18 @@ const STATUSES = ['', 'queued', 'running', 'waiting', 'succeeded', 'failed', 'ca
 
 /**
  * Every execution of the sub-account, newest first, filtered by flow, status and time; a row opens on the
- * canvas, links a sub-flow's run to its parent, and offers cancel or retry to those who may.
+ * canvas, shows its details here (with the parent that started it and the sub-flow runs it started),
+ * links a sub-flow's run to its parent, and offers cancel or retry to those who may.
  */
 export function ExecutionsScreen({ sid }: { sid: string }) {
   const base = `/api/subaccounts/${sid}`;
+  // The execution whose details show above the list (`?execution=<id>`, so it can be shared and gone back to).
+  const route = useRoute();
+  const detailId = route.screen === 'executions' ? route.executionId : undefined;
+  const showDetail = (id: string) => (e: MouseEvent) => {
+    e.preventDefault();
+    navigate({ screen: 'executions', sid, executionId: id });
+  };
   const role = useSession((s) => s.me?.user?.role);
   const [items, setItems] = useState<ExecutionSummary[] | null>(null);
   const [flows, setFlows] = useState<Flow[]>([]);
@@ -85,8 +93,7 @@ export function ExecutionsScreen({ sid }: { sid: string }) {
     }
   }
 
-  const openParent = (id: string) => openExecution(sid, id).catch((err) => setError(`The parent execution cannot be opened: ${messageOf(err)}`));
-  const names = new Map(flows.map((f) => [f.id, f.name]));
+  const names = useMemo(() => new Map(flows.map((f) => [f.id, f.name])), [flows]);
   return (
     <main className="page">
       <div className="page-head executions-filters" role="group" aria-label="Filter executions">
@@ -112,6 +119,7 @@ export function ExecutionsScreen({ sid }: { sid: string }) {
         </button>
       </div>
       {error && <p role="alert" className="error">{error}</p>}
+      {detailId && <ExecutionDetail sid={sid} id={detailId} names={names} refreshKey={reloads} />}
       <Listing items={items} empty="No executions match.">
         {(items) => (
           <ListTable label="Executions" columns={['Flow', 'Status', 'Trigger', 'Started', 'Version']} actions>
@@ -120,7 +128,7 @@ export function ExecutionsScreen({ sid }: { sid: string }) {
               const flowName = names.get(e.flowId) ?? e.flowId;
               const onCanvas = { screen: 'flow', sid, fid: e.flowId, executionId: e.id } as const;
               return (
-                <tr key={e.id}>
+                <tr key={e.id} aria-current={e.id === detailId ? 'true' : undefined}>
                   <td>
                     <a href={formatRoute(onCanvas)} onClick={(ev) => (ev.preventDefault(), navigate(onCanvas))}>
                       {flowName}
@@ -128,9 +136,9 @@ export function ExecutionsScreen({ sid }: { sid: string }) {
                     {e.parentExecutionId && (
                       <>
                         {' '}
-                        <button type="button" className="link" onClick={() => void openParent(e.parentExecutionId!)} aria-label={`Open the parent execution of this ${flowName} run`}>
+                        <a href={formatRoute({ screen: 'executions', sid, executionId: e.parentExecutionId })} onClick={showDetail(e.parentExecutionId)} aria-label={`Show the parent execution of this ${flowName} run`}>
                           ↑ parent
-                        </button>
+                        </a>
                       </>
                     )}
                   </td>
@@ -141,6 +149,9 @@ export function ExecutionsScreen({ sid }: { sid: string }) {
                   <td>{ago(e.startedAt ?? e.createdAt)}</td>
                   <td>v{e.flowVersion}</td>
                   <td>
+                    <a href={formatRoute({ screen: 'executions', sid, executionId: e.id })} onClick={showDetail(e.id)} aria-label={`Details of this ${e.status} ${flowName} execution`}>
+                      Details
+                    </a>
                     {offers.cancel && (
                       <button type="button" onClick={() => void act(e, 'cancel')} aria-label={`Cancel this ${e.status} ${flowName} execution`}>
                         Cancel

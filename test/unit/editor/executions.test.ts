@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { childRuns, linkedRun, runTime, startedBy, stepSummary } from '../../../editor/src/lib/execution-detail.js';
 import { executionActions, executionsQuery, timeQuery } from '../../../editor/src/lib/executions.js';
+import { formatRoute, parseRoute } from '../../../editor/src/lib/route.js';
 
 const now = Date.parse('2026-11-29T15:00:00.000Z');
 
@@ -43,5 +45,58 @@ describe('editor: the executions list’s filters and actions', () => {
     expect(offers('succeeded', 'admin')).to.deep.equal({ retry: false, cancel: false });
     for (const status of ['waiting', 'failed'] as const) expect(offers(status, 'viewer'), status).to.deep.equal({ retry: false, cancel: false });
     expect(offers('running', undefined)).to.deep.equal({ retry: false, cancel: false });
+  });
+});
+
+describe('editor: one execution on the executions screen, with its parent and sub-flow runs', () => {
+  const names = new Map([
+    ['f-parent', 'Order intake'],
+    ['f-child', 'Double it'],
+  ]);
+
+  it('has an address of its own on the executions screen, to share and to go back to', () => {
+    const route = { screen: 'executions', sid: 's 1', executionId: 'e/1' } as const;
+    expect(formatRoute(route)).to.equal('/s/s%201/executions?execution=e%2F1');
+    const url = new URL(formatRoute(route), 'http://x');
+    expect(parseRoute(url.pathname, url.search)).to.deep.equal(route);
+    expect(parseRoute('/s/s1/executions')).to.deep.equal({ screen: 'executions', sid: 's1' });
+  });
+
+  it('sums up the steps by status, in the order a run goes through them', () => {
+    expect(stepSummary([{ status: 'skipped' }, { status: 'succeeded' }, { status: 'succeeded' }, { status: 'failed' }])).to.equal('4 steps: 2 succeeded, 1 failed, 1 skipped');
+    expect(stepSummary([{ status: 'waiting' }])).to.equal('1 step: 1 waiting');
+    expect(stepSummary([])).to.equal('no steps yet');
+  });
+
+  it('says how it was started', () => {
+    expect(startedBy('webhook')).to.equal('by a webhook request');
+    expect(startedBy('call')).to.equal('by a flow.call of another flow');
+    expect(startedBy('listen')).to.equal('by its listen trigger');
+    expect(startedBy(undefined)).to.equal('by an unknown trigger');
+  });
+
+  it('says how long it ran, or has been running', () => {
+    expect(runTime({ startedAt: '2026-11-29T14:59:58.000Z', finishedAt: '2026-11-29T14:59:58.072Z' }, now)).to.equal('took 72 ms');
+    expect(runTime({ startedAt: '2026-11-29T14:59:57.000Z', finishedAt: null }, now)).to.equal('running for 3.0 s');
+    expect(runTime({ startedAt: null, finishedAt: null }, now)).to.equal('not started yet');
+  });
+
+  it('names a linked run by its flow, status and age, and lists sub-flow runs oldest first', () => {
+    const parent = linkedRun({ id: 'p1', flowId: 'f-parent', status: 'succeeded', createdAt: '2026-11-29T14:59:55.000Z' }, names, now);
+    expect(parent).to.deep.equal({ id: 'p1', flowId: 'f-parent', flowName: 'Order intake', status: 'succeeded', when: '5 s ago', label: 'Order intake, succeeded, 5 s ago' });
+    expect(linkedRun({ id: 'x', flowId: 'gone', status: 'failed', createdAt: '2026-11-29T14:00:00.000Z' }, names, now).flowName).to.equal('flow gone');
+    const children = childRuns(
+      [
+        { id: 'c2', flowId: 'f-child', status: 'failed', createdAt: '2026-11-29T14:59:59.000Z' },
+        { id: 'c1', flowId: 'f-child', status: 'succeeded', createdAt: '2026-11-29T14:59:50.000Z' },
+      ],
+      names,
+      now,
+    );
+    expect(children.map((c) => [c.id, c.label])).to.deep.equal([
+      ['c1', 'Double it, succeeded, 10 s ago'],
+      ['c2', 'Double it, failed, 1 s ago'],
+    ]);
+    expect(childRuns(undefined, names, now)).to.deep.equal([]);
   });
 });
