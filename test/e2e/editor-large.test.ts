@@ -38,8 +38,27 @@ describe('The editor in Chromium: a large flow', function () {
   after(() => closeEditorSession({ browser, server }));
 
   it('opens fitted to the view, every node shown as a compact card a screen reader still hears in full', async () => {
+    // What every frame showed from the first one with nodes: the page's code as a string (tsx would wrap
+    // a function in a helper the page lacks).
+    await page.addInitScript(`(() => {
+      window.openingFrames = [];
+      const tick = () => {
+        const nodes = document.querySelectorAll('.react-flow__node').length;
+        if (nodes) window.openingFrames.push({ nodes, hidden: document.querySelectorAll('.react-flow__node[style*="visibility: hidden"]').length, edges: document.querySelectorAll('.react-flow__edge').length, view: document.querySelector('.react-flow__viewport').style.transform });
+        if (window.openingFrames.length < 20) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    })()`);
     await page.goto(`${server.url}/s/${ws.sid}/flows/${flowId}`);
     await page.waitForFunction(`document.querySelectorAll('.react-flow__node').length === ${NODES} && !document.querySelector('.react-flow__node[style*="visibility: hidden"]')`);
+    // Compact cards have a known size: React Flow shows them from the first frame (instead of hiding
+    // each until measured), and the view opens fitted instead of moving once they are measured.
+    await page.waitForFunction('window.openingFrames.length === 20');
+    const frames = (await page.evaluate('window.openingFrames')) as Array<{ nodes: number; hidden: number; edges: number; view: string }>;
+    expect(frames[0]!.nodes).to.equal(NODES);
+    expect(frames.filter((f) => f.hidden > 0)).to.deep.equal([], 'no frame with a node hidden');
+    expect(new Set(frames.map((f) => f.view)).size).to.equal(1, 'the view did not move');
+    expect(frames.at(-1)!.edges).to.equal(NODES - 1);
     expect(await counts()).to.deep.equal({ compact: NODES, full: 0 });
     const pane = (await page.locator('.react-flow__pane').boundingBox())!;
     for (const id of ['n0', 'n19', `n${NODES - 1}`]) {
