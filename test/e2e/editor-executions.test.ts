@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { backdateExecution } from '../helpers/backdate.js';
 import { createFlow, runAndWait, waitForStatus, type Workspace } from '../helpers/flows.js';
 import type { TestServer } from '../helpers/server.js';
 import { addUser, type Agency } from '../helpers/story.js';
@@ -40,10 +41,9 @@ describe('The editor in Chromium: the executions screen (time filter, cancel, de
 
   it('filters by time: the last 24 hours leave out a run of three days ago, a custom range finds only it, and a backwards range says so', async () => {
     const flow = await createFlow(ws, { nodes: [{ id: 't', type: 'trigger.manual' }] }, 'Nightly report');
-    const old = (await runAndWait(ws, flow.id)).id;
-    const recent = (await runAndWait(ws, flow.id)).id;
     const threeDaysAgo = new Date(Date.now() - 3 * DAY_MS);
-    await server.app.models.Execution.update({ createdAt: threeDaysAgo, startedAt: threeDaysAgo }, { where: { id: old } });
+    const old = await backdateExecution(server.app.models, (await runAndWait(ws, flow.id)).id, threeDaysAgo);
+    const recent = (await runAndWait(ws, flow.id)).id;
 
     await page.goto(`${server.url}/s/${ws.sid}/executions`);
     const row = (id: string) => table().locator(`tr:has(a[href="/s/${ws.sid}/flows/${flow.id}?execution=${id}"])`);
