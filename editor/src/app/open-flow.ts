@@ -23,6 +23,16 @@ export const takeFlow = (sid: string, fid: string): Promise<FlowToOpen> => flowL
 /** The flow and catalog a page load fetched early, if they have already arrived (see EarlyLoad.takeArrived). */
 export const takeArrivedFlow = (sid: string, fid: string): FlowToOpen | undefined => flowLoad.takeArrived(keyOf(sid, fid));
 
+/**
+ * A flow opened in the app (a click in the flows list) while the canvas chunk is still on its way: the
+ * flow and catalog travel beside the chunk instead of after it; a page load's early request for the
+ * same flow is kept.
+ */
+export const fetchFlowEarly = (sid: string, fid: string): void => flowLoad.ensure(keyOf(sid, fid));
+
+/** Drops an early request for a flow whose screen closed before taking it, so it is never shown stale. */
+export const forgetEarlyFlow = (sid: string, fid: string): void => flowLoad.forget(keyOf(sid, fid));
+
 type EditorScreenModule = typeof import('../editor/EditorScreen');
 let editorScreen: EditorScreenModule | undefined;
 

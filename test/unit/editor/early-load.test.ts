@@ -77,4 +77,19 @@ describe('editor: a flow fetched before its screen has loaded', () => {
     expect(early.takeArrived('s1/f1')).to.equal(undefined, 'a failure has no answer to hand over');
     expect(await early.take('s1/f1')).to.equal('s1/f1#2', 'take() asks again');
   });
+
+  it('starts a request for a flow opened in the app unless one for it is already waiting, and forgets one whose screen closed', async () => {
+    const { asked, fetch } = recording();
+    const early = createEarlyLoad(fetch);
+    early.start('s1/f1');
+    early.ensure('s1/f1');
+    expect(asked).to.deep.equal(['s1/f1'], 'the page load\'s request is kept');
+    early.ensure('s1/f2');
+    expect(asked).to.deep.equal(['s1/f1', 's1/f2']);
+    early.forget('s1/f1');
+    expect(await early.take('s1/f2')).to.equal('s1/f2#2', 'forgetting another flow keeps this one');
+    early.ensure('s1/f3');
+    early.forget('s1/f3');
+    expect(await early.take('s1/f3')).to.equal('s1/f3#4', 'a forgotten answer is never handed over');
+  });
 });
