@@ -133,6 +133,13 @@ describe('The editor’s accessibility in Chromium (axe, WCAG 2 A and AA, at 128
     await expectAccessibleInBothThemes('connect dialog');
     await page.keyboard.press('Escape');
     await connectDialog.waitFor({ state: 'detached' });
+    // The node picker of a port's "+", its first type highlighted.
+    await page.getByRole('button', { name: /^Add a node after .*\(false\)$/ }).first().click();
+    const picker = page.getByRole('dialog', { name: /^Add a node after/ });
+    await picker.locator('li.active').waitFor();
+    await expectAccessibleInBothThemes('node picker');
+    await page.keyboard.press('Escape');
+    await picker.waitFor({ state: 'detached' });
     await page.getByTestId('node-set').click();
     await page.getByRole('complementary', { name: /Node/ }).locator('textarea').waitFor();
     await expectAccessible('canvas with the set node’s config form, light');
