@@ -5,12 +5,7 @@
 // Chromium's Performance panel, and a CPU profile (sampled JavaScript, which slows the page down a
 // little) beside it as <path>.cpuprofile.
 import { writeFileSync } from 'node:fs';
-import { databaseKinds } from '../../test/helpers/databases.js';
-import { startServer } from '../../test/helpers/server.js';
-import { createSubaccount, registerAgency } from '../../test/helpers/story.js';
-import { launchChromium } from '../../test/e2e/helpers/browser.js';
-import { buildEditorIfStale } from '../../test/e2e/helpers/editor-build.js';
-import { bigGraph, NODES } from './graph.js';
+import { bigFlowSession, NODES } from './graph.js';
 
 interface TraceEvent {
   name: string;
@@ -33,16 +28,10 @@ const KINDS: Array<[string, RegExp]> = [
   ['parse', /^(ParseHTML)/],
 ];
 
-buildEditorIfStale();
-const server = await startServer(databaseKinds[0]);
-const browser = await launchChromium();
+const { server, browser, token, sid, flowId } = await bigFlowSession();
 try {
-  const owner = await registerAgency(server);
-  const sid = await createSubaccount(server, owner.token);
-  const flow = await server.request('POST', `/api/subaccounts/${sid}/flows`, { token: owner.token, body: { name: 'Big', graph: bigGraph() } });
-  if (flow.status !== 201) throw new Error(`flow not created: ${flow.text}`);
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  await context.addInitScript((token) => localStorage.setItem('switchboard.token', token), owner.token);
+  await context.addInitScript((token) => localStorage.setItem('switchboard.token', token), token);
   const page = await context.newPage();
   const saveTo = process.argv[2];
   const cdp = await context.newCDPSession(page);
@@ -53,7 +42,7 @@ try {
   }
   await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'loading'] });
   const started = Date.now();
-  await page.goto(`${server.url}/s/${sid}/flows/${flow.body.id}`);
+  await page.goto(`${server.url}/s/${sid}/flows/${flowId}`);
   await page.waitForFunction(`document.querySelectorAll('.react-flow__node').length === ${NODES}`, undefined, { timeout: 60_000, polling: 'raf' });
   const inDom = Date.now() - started;
   await page.waitForFunction(`document.querySelectorAll('.react-flow__node[style*="visibility: hidden"]').length === 0`, undefined, { timeout: 60_000, polling: 'raf' });

@@ -4,12 +4,7 @@
 // and the JS heap. Run: npx tsx bench/editor/run.ts
 import { cpus } from 'node:os';
 import type { Page } from 'playwright-core';
-import { databaseKinds } from '../../test/helpers/databases.js';
-import { startServer } from '../../test/helpers/server.js';
-import { createSubaccount, registerAgency } from '../../test/helpers/story.js';
-import { launchChromium } from '../../test/e2e/helpers/browser.js';
-import { buildEditorIfStale } from '../../test/e2e/helpers/editor-build.js';
-import { bigGraph, NODES } from './graph.js';
+import { bigFlowSession, NODES } from './graph.js';
 
 const RUNS = 5;
 
@@ -24,14 +19,8 @@ async function waitDrawn(page: Page): Promise<void> {
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 
-buildEditorIfStale();
-const server = await startServer(databaseKinds[0]);
-const browser = await launchChromium();
+const { server, browser, token, sid, flowId } = await bigFlowSession();
 try {
-  const owner = await registerAgency(server);
-  const sid = await createSubaccount(server, owner.token);
-  const flow = await server.request('POST', `/api/subaccounts/${sid}/flows`, { token: owner.token, body: { name: 'Big', graph: bigGraph() } });
-  if (flow.status !== 201) throw new Error(`flow not created: ${flow.text}`);
   const loads: number[] = [];
   const shown: number[] = [];
   const drawn: number[] = [];
@@ -39,10 +28,10 @@ try {
   let heapMb = 0;
   for (let run = 0; run < RUNS; run++) {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    await context.addInitScript((token) => localStorage.setItem('switchboard.token', token), owner.token);
+    await context.addInitScript((token) => localStorage.setItem('switchboard.token', token), token);
     const page = await context.newPage();
     const started = Date.now();
-    await page.goto(`${server.url}/s/${sid}/flows/${flow.body.id}`);
+    await page.goto(`${server.url}/s/${sid}/flows/${flowId}`);
     await page.waitForFunction(`document.querySelectorAll('.react-flow__node').length === ${NODES}`, undefined, { timeout: 60_000, polling: 'raf' });
     loads.push(Date.now() - started);
     await page.waitForFunction(`document.querySelectorAll('.react-flow__node[style*="visibility: hidden"]').length === 0`, undefined, { timeout: 60_000, polling: 'raf' });
@@ -79,7 +68,7 @@ try {
   const fromList: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    await context.addInitScript((token) => localStorage.setItem('switchboard.token', token), owner.token);
+    await context.addInitScript((token) => localStorage.setItem('switchboard.token', token), token);
     const page = await context.newPage();
     await page.goto(`${server.url}/s/${sid}/flows`);
     const link = page.getByRole('link', { name: 'Big', exact: true });

@@ -37,16 +37,7 @@ export function DiffView({ diff, from, to }: { diff: GraphDiff; from: string; to
             {diff.changed.map((c) => (
               <li key={c.id} className="diff-changed">
                 ~ {label(c.after)} <code>{c.after.type}</code>
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Field</th>
-                      <th scope="col">{from}</th>
-                      <th scope="col">{to}</th>
-                    </tr>
-                  </thead>
-                  <ChangeRows changes={c.changes} />
-                </table>
+                <ChangeTable changes={c.changes} from={from} to={to} />
               </li>
             ))}
           </ul>
@@ -68,6 +59,22 @@ export function DiffView({ diff, from, to }: { diff: GraphDiff; from: string; to
       <NotesSection diff={diff} from={from} to={to} />
       {layout && <p className="muted">Only moved: {layout}.</p>}
     </div>
+  );
+}
+
+/** The fields one node or note changed, with their values in the two versions. */
+function ChangeTable({ changes, from, to }: { changes: ValueChange[]; from: string; to: string }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Field</th>
+          <th scope="col">{from}</th>
+          <th scope="col">{to}</th>
+        </tr>
+      </thead>
+      <ChangeRows changes={changes} />
+    </table>
   );
 }
 
@@ -108,16 +115,7 @@ function NotesSection({ diff, from, to }: { diff: GraphDiff; from: string; to: s
         {notesChanged.map((c) => (
           <li key={`~${c.id}`} className="diff-changed">
             ~ note {noteLine(c.before)}
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Field</th>
-                  <th scope="col">{from}</th>
-                  <th scope="col">{to}</th>
-                </tr>
-              </thead>
-              <ChangeRows changes={c.changes} />
-            </table>
+            <ChangeTable changes={c.changes} from={from} to={to} />
           </li>
         ))}
       </ul>
