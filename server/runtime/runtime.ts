@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { Op, type Model, type ModelStatic, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import type { NodeRegistry } from '../../nodes/registry.js';
 import type { Models } from '../db/models/index.js';
 import { FINAL_STATUSES, type ExecutionData, type ExecutionMode, type ExecutionRow, type ExecutionStatus, type FlowRow, type PinData, type StepError } from '../db/models/runtime.js';

@@ -112,17 +112,17 @@ export interface PoolLimits {
   perKey: number;
 }
 
+interface Waiter {
+  key: string;
+  wake(): void;
+}
+
 /**
  * Warm isolates keyed by sub-account and memory limit, bounded in all and per key. A call takes an idle
  * isolate of its key, or makes one (disposing the least recently used idle isolate of any key when the pool
  * is full), or waits for one to come back. An isolate that died (memory limit, time limit that had to be
  * enforced by disposal, cancel) is dropped and a new one is made on demand.
  */
-interface Waiter {
-  key: string;
-  wake(): void;
-}
-
 export class IsolatePool {
   private readonly isolates: WarmIsolate[] = [];
   /** Calls waiting for an isolate, oldest first. */
