@@ -39,7 +39,7 @@ describe('The editor’s first load in Chromium: the bundle budget', function ()
   it('opens a flow on the canvas with under 500 KB of gzipped JavaScript, the code editor not among it', async () => {
     const { ws, page } = session;
     const flow = await createFlow(ws, { nodes: [{ id: 'hook', type: 'trigger.webhook' }, { id: 'shape', type: 'logic.set', config: { value: { ok: true } } }], edges: [{ source: 'hook', target: 'shape' }] }, 'Budget');
-    const { scripts, total } = await scriptsFetched(session, `${ws.server.url}/s/${ws.sid}/flows/${flow.id}`, () => page.getByTestId('node-shape').waitFor());
+    const { scripts, total } = await scriptsFetched(session, `${session.server.url}/s/${ws.sid}/flows/${flow.id}`, () => page.getByTestId('node-shape').waitFor());
     expect(scripts.length).to.be.greaterThan(0);
     expect(total, scripts.map((s) => `${s.url} ${s.gzipped}`).join('\n')).to.be.lessThan(FIRST_LOAD_BUDGET);
     expect(scripts.map((s) => s.url).filter((u) => /CodeEditor|codemirror/i.test(u)), 'CodeMirror loads when a code field is shown').to.deep.equal([]);
@@ -47,7 +47,7 @@ describe('The editor’s first load in Chromium: the bundle budget', function ()
 
   it('shows the flows list without the canvas or the code editor', async () => {
     const { ws, page } = session;
-    const list = await scriptsFetched(session, `${ws.server.url}/s/${ws.sid}/flows`, () => page.getByRole('link', { name: 'Budget' }).waitFor());
+    const list = await scriptsFetched(session, `${session.server.url}/s/${ws.sid}/flows`, () => page.getByRole('link', { name: 'Budget' }).waitFor());
     expect(list.total).to.be.lessThan(FIRST_LOAD_BUDGET);
     expect(list.scripts.map((s) => s.url).filter((u) => /CodeEditor|EditorScreen/i.test(u)), 'the canvas and CodeMirror load with a flow').to.deep.equal([]);
   });
