@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { WhereOptions } from 'sequelize';
 import type { Models } from '../db/models/index.js';
 import { EXECUTION_STATUSES, type ExecutionRow } from '../db/models/runtime.js';
-import { badRequest, conflict, notFound } from '../lib/errors.js';
+import { backlogFull, badRequest, conflict, notFound } from '../lib/errors.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { paginate, pageParams, pagingQuery } from './pagination.js';
 import { presentExecutionSummary } from './present-runtime.js';
@@ -63,6 +63,7 @@ export function executionRoutes(api: ApiRoutes, models: Models, runtime: Runtime
   api.add({ method: 'post', path: `${base}/:eid/retry`, summary: 'Run again from the failed steps, reusing finished outputs', tag: 'executions', status: 202 }, async (req) => {
     const execution = await findExecution(req);
     if (!['failed', 'cancelled'].includes(execution.status)) throw conflict(`Only failed or cancelled executions can be retried; this one is ${execution.status}.`, 'not_retryable');
+    if (runtime.overloaded) throw backlogFull(); // past MAX_BACKLOG nothing is stored, as for runs and webhooks
     const retry = await runtime.retry(execution);
     return { executionId: retry.id };
   });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { ServerResponse } from 'node:http';
 import { Op } from 'sequelize';
 import { databaseKinds } from '../helpers/databases.js';
-import { activate, createFlow, waitForStatus, type Graph, type Workspace, workspace } from '../helpers/flows.js';
+import { activate, createFlow, runAndWait, waitForStatus, type Graph, type Workspace, workspace } from '../helpers/flows.js';
 import { startTestWorker, type TestWorker } from '../helpers/queue.js';
 import { send, startServer, type Reply, type TestServer } from '../helpers/server.js';
 import { json, startTarget, type Target } from '../helpers/target.js';
@@ -100,12 +100,15 @@ for (const kind of databaseKinds) {
       }
     });
 
-    it('past MAX_BACKLOG refuses webhooks and manual runs with 503 and Retry-After, storing nothing, and accepts again once drained', async () => {
+    it('past MAX_BACKLOG refuses webhooks, manual runs and retries with 503 and Retry-After, storing nothing, and accepts again once drained', async () => {
       const target = await startTarget();
       const server = await startServer(kind, { CONCURRENCY: '1', INLINE_BACKLOG: '2', MAX_BACKLOG: '4', ALLOW_PRIVATE_NETWORK: 'true' });
       try {
         const slow = holdSlow(target);
         const { ws, flowId, path } = await setUp(server, slowFlow(target));
+        const failing = await createFlow(ws, { nodes: [{ id: 't', type: 'trigger.manual' }, { id: 'stop', type: 'logic.stop', config: { status: 'failed', message: 'no' } }], edges: [{ source: 't', target: 'stop' }] });
+        const failed = await runAndWait(ws, failing.id);
+        expect(failed.status).to.equal('failed');
         // One runs (held at the target), two wait in memory, the rest in the database until the bound.
         const { accepted, refused } = await fillUntilRefused(server, path);
         expect(accepted.length).to.be.at.least(4);
@@ -115,6 +118,7 @@ for (const kind of databaseKinds) {
         expectBacklogFull(await server.request('POST', path, { body: { n: 'refused' } }));
         const run = await server.request('POST', `/api/subaccounts/${ws.sid}/flows/${flowId}/run`, { token: ws.token, body: { input: {} } });
         expectBacklogFull(run);
+        expectBacklogFull(await server.request('POST', `/api/subaccounts/${ws.sid}/executions/${failed.id}/retry`, { token: ws.token }));
         expect(await storedFor(server, flowId)).to.deep.equal(before);
         expect(accepted.length, 'nothing accepted is ever refused later').to.equal(before.executions);
 
@@ -123,6 +127,8 @@ for (const kind of databaseKinds) {
         const again = await server.request('POST', path, { body: { n: 'after' } });
         expect(again.status, again.text).to.equal(202);
         await waitForStatus(ws, again.body.executionId, ['succeeded']);
+        const retried = await server.request('POST', `/api/subaccounts/${ws.sid}/executions/${failed.id}/retry`, { token: ws.token });
+        expect(retried.status, retried.text).to.equal(202);
       } finally {
         await server.close();
         await target.close();
