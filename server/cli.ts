@@ -10,6 +10,7 @@ import { runSeeds } from './db/seed.js';
 import { sealStoredNodeSecrets } from './integrations/node-secrets-store.js';
 import { rotateKey } from './integrations/rotate-key.js';
 import { startWorker } from './worker.js';
+import { exportFlows, importFlows } from './flow-transfer.js';
 
 const USAGE = `Usage: npm run switchboard -- <command>
   start                 run the HTTP server (default)
@@ -18,6 +19,10 @@ const USAGE = `Usage: npm run switchboard -- <command>
   seed                  load seed data (idempotent)
   create-user --email E --password P --agency NAME [--name N]
                         create an agency with its owner
+  export-flows DIR      write every flow (its current version, secrets masked) to DIR/<sub-account id>/<flow id>.json
+  import-flows DIR [--subaccount ID]
+                        create a flow from every DIR/<sub-account id>/*.json (or every DIR/*.json into
+                        sub-account ID); each file is checked as the API's import is; a bad file is reported
   rotate-key --old-key K
                         re-encrypt every stored secret from key K (hex or base64) to ENCRYPTION_KEY;
                         stop the servers first; safe to run again after an interruption`;
@@ -123,6 +128,28 @@ async function rotate(config: Config, args: string[]): Promise<void> {
   });
 }
 
+async function exportCommand(config: Config, args: string[]): Promise<void> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new UsageError('export-flows needs one folder: npm run switchboard -- export-flows <dir>');
+  await withDatabase(config, async (models) => {
+    const { flows, subaccounts } = await exportFlows(models, config.encryptionKey, positionals[0]);
+    console.log(`exported ${flows} flows of ${subaccounts} sub-accounts to ${positionals[0]}`);
+  });
+}
+
+async function importCommand(config: Config, args: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { subaccount: { type: 'string' } } });
+  if (positionals.length !== 1) throw new UsageError('import-flows needs one folder: npm run switchboard -- import-flows <dir> [--subaccount ID]');
+  await withDatabase(config, async (models) => {
+    const outcomes = await importFlows(models, config.encryptionKey, positionals[0], values.subaccount);
+    for (const o of outcomes) console.log(o.flowId ? `imported ${o.file} as flow ${o.flowId}` : `not imported ${o.file}: ${o.error}`);
+    const failed = outcomes.filter((o) => o.error).length;
+    if (!outcomes.length) throw new UsageError(`no flow documents (*.json) in ${positionals[0]}`);
+    if (failed) throw new UsageError(`${failed} of ${outcomes.length} files were not imported; the others were`);
+    console.log(`imported ${outcomes.length} flows (inactive: activate them once their secrets are entered)`);
+  });
+}
+
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<void> {
@@ -141,6 +168,10 @@ async function main(argv: string[]): Promise<void> {
       return createUser(config, rest);
     case 'rotate-key':
       return rotate(config, rest);
+    case 'export-flows':
+      return exportCommand(config, rest);
+    case 'import-flows':
+      return importCommand(config, rest);
     default:
       throw new UsageError(`unknown command "${command}"\n${USAGE}`);
   }

@@ -1,28 +1,26 @@
 import type { Request } from 'express';
 import { Op } from 'sequelize';
-import { takesIntegration } from '../../nodes/contract.js';
 import type { NodeRegistry } from '../../nodes/registry.js';
 import { flowDocumentSchema, flowUpdateSchema, type FlowDocument, type FlowGraph, type FlowUpdate } from '../../schemas/flow.js';
 import type { Models } from '../db/models/index.js';
 import type { FlowRow, TriggerRow } from '../db/models/runtime.js';
-import { backlogFull, badRequest, HttpError, notFound, type ErrorDetail } from '../lib/errors.js';
+import { backlogFull, HttpError, notFound } from '../lib/errors.js';
 import { maskGraph, sealGraph } from '../integrations/node-secrets.js';
 import type { TemplateCatalog } from '../integrations/catalog.js';
-import type { IntegrationNeeds } from '../integrations/access.js';
 import { changedFields, type AuditLog } from '../audit/log.js';
-import { isId } from '../db/columns.js';
 import { assertValidGraph, normaliseGraph, syncTriggers } from '../runtime/flows.js';
 import { nextRuns } from '../../nodes/triggers/schedule/handler.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { presentExecutionWithUsage } from './token-usage.js';
 import { assertValidNotes, notesDiffer, storedNotes } from './flow-notes.js';
+import { flowDocuments } from './flow-documents.js';
 import { flowTemplateRoutes } from './flow-templates.js';
 import { iso } from './present.js';
 import { paginate, pageParams, pagingQuery } from './pagination.js';
 import type { ApiRoutes } from './routes.js';
 import type { CountedLimits } from '../billing/counted-limits.js';
 import { runFlowBodySchema, withPinData, type RunFlowBody } from '../../schemas/debugging.js';
-import { checkedPins, samePins, savedPins } from './flow-pins.js';
+import { samePins, savedPins } from './flow-pins.js';
 
 export interface FlowDeps {
   models: Models;
@@ -51,6 +49,7 @@ const versionConflict = (baseVersion: number, currentVersion: number) =>
 
 export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
   const { models, registry, runtime, encryptionKey, audit } = deps;
+  const documents = flowDocuments(deps);
   const flowTarget = (flow: FlowRow) => ({ type: 'flow', id: flow.id, name: flow.name });
   /** Graphs are stored with their secrets sealed and answered with them masked. */
   const shown = (graph: FlowGraph) => maskGraph(graph, registry);
@@ -122,69 +121,9 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
     return flow;
   }
 
-  async function assertErrorFlow(req: Request, errorFlowId: string | null | undefined, self?: string): Promise<void> {
-    if (!errorFlowId) return;
-    const found = errorFlowId !== self && (await models.Flow.findOne({ where: { id: errorFlowId, subaccountId: req.subaccount!.id } }));
-    if (!found) throw badRequest('errorFlowId must name another flow of this sub-account.', [{ path: '/errorFlowId', message: 'no such flow' }]);
-  }
-
-  /**
-   * Every integration a flow names must belong to this sub-account and be of a template its node takes:
-   * a webhook's signing secret (webhook-secret), and `integrationId` of nodes that declare an integration
-   * (the template they name, or one they accept, such as custom templates for http.request).
-   */
-  async function assertIntegrations(req: Request, graph: FlowGraph): Promise<void> {
-    const details: ErrorDetail[] = [];
-    const templateOf = deps.templates.finder(req.principal!.agencyId);
-    for (const [i, node] of graph.nodes.entries()) {
-      const config = (node.config ?? {}) as { integrationId?: unknown; signature?: { integrationId?: unknown } };
-      const definition = registry.get(node.type);
-      const named =
-        node.type === 'trigger.webhook'
-          ? { id: config.signature?.integrationId, needs: { integration: 'webhook-secret' } as IntegrationNeeds, optional: true, path: 'config/signature/integrationId' }
-          : definition?.integration
-            ? { id: config.integrationId, needs: definition, optional: !!definition.integrationOptional, path: 'config/integrationId' }
-            : undefined;
-      if (!named || (named.id === undefined && named.optional)) continue;
-      const row = isId(named.id) ? await models.Integration.findOne({ where: { id: named.id, subaccountId: req.subaccount!.id } }) : null;
-      const template = row ? await templateOf(row.template) : undefined;
-      if (row && takesIntegration(named.needs, { id: row.template, custom: !!template?.custom, authenticatesHttp: !!template?.httpAuth })) continue;
-      const kind = named.needs.acceptsIntegration ? `${named.needs.integration} (or custom-template)` : named.needs.integration;
-      details.push({ path: `/graph/nodes/${i}/${named.path}`, message: `node "${node.id}": no ${kind} integration with this id in this sub-account`, nodeId: node.id });
-    }
-    if (details.length) throw badRequest(details[0].message, details, 'invalid_graph');
-  }
-
   async function createFlow(req: Request, doc: FlowDocument) {
-    const clear = normaliseGraph(doc.graph);
-    assertValidGraph(clear, registry);
-    assertValidNotes(doc.notes);
-    await assertIntegrations(req, clear);
-    await assertErrorFlow(req, doc.errorFlowId);
-    const pinData = checkedPins((doc as { pinData?: unknown }).pinData, clear);
-    // An exported flow carries its secrets masked: they must be entered again (400 naming each field).
-    const graph = sealGraph(clear, registry, encryptionKey);
-    const author = await authorOf(req);
-    const flow = await models.Flow.sequelize!.transaction(async (transaction) => {
-      const flow = await models.Flow.create(
-        {
-          agencyId: req.principal!.agencyId,
-          subaccountId: req.subaccount!.id,
-          name: doc.name,
-          description: doc.description ?? null,
-          version: 1,
-          active: false,
-          errorFlowId: doc.errorFlowId ?? null,
-          pinData,
-        },
-        { transaction },
-      );
-      await models.FlowVersion.create({ flowId: flow.id, version: 1, graph, notes: storedNotes(doc.notes), ...author }, { transaction });
-      await syncTriggers(models, flow, graph, registry, transaction);
-      return flow;
-    });
-    await audit.record(req.principal!, { action: 'flow.created', target: flowTarget(flow), subaccountId: flow.subaccountId, fields: ['name', 'graph', ...(doc.description ? ['description'] : []), ...(doc.errorFlowId ? ['errorFlowId'] : [])] });
-    return present(flow);
+    const scope = { agencyId: req.principal!.agencyId, subaccountId: req.subaccount!.id, author: await authorOf(req), principal: req.principal! };
+    return present(await documents.create(scope, doc));
   }
 
   const documentSchema = withPinData(flowDocumentSchema);
@@ -211,10 +150,10 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
     const graph = body.graph ? normaliseGraph(body.graph) : undefined;
     if (graph) {
       assertValidGraph(graph, registry);
-      await assertIntegrations(req, graph);
+      await documents.assertIntegrations({ agencyId: req.principal!.agencyId, subaccountId: req.subaccount!.id }, graph);
     }
     assertValidNotes(body.notes);
-    if (body.errorFlowId !== undefined) await assertErrorFlow(req, body.errorFlowId, flow.id);
+    if (body.errorFlowId !== undefined) await documents.assertErrorFlow(req.subaccount!.id, body.errorFlowId, flow.id);
     const before = { name: flow.name, description: flow.description, errorFlowId: flow.errorFlowId, version: flow.version };
     const pinsBefore = flow.pinData;
     const author = await authorOf(req);
@@ -293,7 +232,7 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
   api.add({ method: 'get', path: `${base}/:fid/export`, summary: 'Export the flow document', tag: 'flows' }, async (req) => {
     const flow = await findFlow(req);
     const version = await models.FlowVersion.findOne({ where: { flowId: flow.id, version: flow.version } });
-    return { name: flow.name, ...(flow.description ? { description: flow.description } : {}), ...(flow.pinData ? { pinData: flow.pinData } : {}), graph: shown(version!.graph), ...(version!.notes?.length ? { notes: version!.notes } : {}) };
+    return documents.exported(flow, version!);
   });
 
   api.add(
