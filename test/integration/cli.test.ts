@@ -66,8 +66,11 @@ describe('command line', function () {
   it('exports every flow to a folder and imports them into another sub-account, reporting a bad file and importing the rest', async () => {
     const env = { ...baseEnv(), PORT: '0' };
     expect((await spawnCli(['create-user', '--email', 'ops@example.com', '--password', 'long enough', '--agency', 'Ops'], env).exited).code).to.equal(0);
+    // A failed assertion must not leave a server running: every server started here is killed at the end.
+    const started: Array<ReturnType<typeof spawnCli>> = [];
     const startServer = async () => {
       const server = spawnCli(['start'], env);
+      started.push(server);
       const [, url] = await server.waitFor(/Switchboard listening on (http:\/\/[\d.:]+)/);
       const token = (await send(url, 'POST', '/api/auth/login', { body: { email: 'ops@example.com', password: 'long enough' } })).body.token as string;
       return { server, url, token };
@@ -77,63 +80,67 @@ describe('command line', function () {
       expect((await server.exited).code).to.equal(0);
     };
 
-    let { server, url, token } = await startServer();
-    const from = (await send(url, 'POST', '/api/subaccounts', { token, body: { name: 'From' } })).body.id as string;
-    const to = (await send(url, 'POST', '/api/subaccounts', { token, body: { name: 'To' } })).body.id as string;
-    const documents = [
-      {
-        name: 'Lead intake',
-        description: 'Shapes a lead',
-        graph: {
-          nodes: [
-            { id: 'hook', type: 'trigger.webhook' },
-            { id: 'shape', type: 'logic.set', config: { value: { email: '{{ $json.body.email }}' } } },
-          ],
-          edges: [{ source: 'hook', target: 'shape' }],
-        },
-        notes: [{ id: 'n1', text: 'Leads land here', position: { x: 0, y: -120 }, size: { width: 200, height: 100 }, color: 'blue' }],
-      },
-      { name: 'Nightly', graph: { nodes: [{ id: 't', type: 'trigger.manual' }, { id: 'pause', type: 'logic.delay', config: { amount: 1, unit: 'seconds' } }], edges: [{ source: 't', target: 'pause' }] } },
-    ];
-    const exportedByApi = new Map<string, unknown>();
-    for (const doc of documents) {
-      const created = await send(url, 'POST', `/api/subaccounts/${from}/flows`, { token, body: doc });
-      expect(created.status, created.text).to.equal(201);
-      exportedByApi.set(created.body.id, (await send(url, 'GET', `/api/subaccounts/${from}/flows/${created.body.id}/export`, { token })).body);
-    }
-    await stopServer(server);
-
-    const dir = mkdtempSync(join(tmpdir(), 'sb-flows-'));
-    const exported = spawnCli(['export-flows', dir], env);
-    expect((await exported.exited).code, exported.output()).to.equal(0);
-    expect(exported.output()).to.match(/exported \d+ flows of \d+ sub-accounts/);
-    expect(readdirSync(dir)).to.include(from);
-    expect(readdirSync(join(dir, from)).sort()).to.deep.equal([...exportedByApi.keys()].map((id) => `${id}.json`).sort());
-    for (const [id, doc] of exportedByApi) expect(JSON.parse(readFileSync(join(dir, from, `${id}.json`), 'utf8'))).to.deep.equal(doc, 'the same document as the API export');
-
-    writeFileSync(join(dir, from, 'zz-broken.json'), JSON.stringify({ name: 'Broken', graph: { nodes: [{ id: 'x', type: 'no.such' }], edges: [] } }));
-    const imported = spawnCli(['import-flows', join(dir, from), '--subaccount', to], env);
-    expect((await imported.exited).code).to.equal(1);
-    expect(imported.output()).to.match(/not imported [^ ]*zz-broken\.json: .*no\.such/);
-    expect(imported.output()).to.include('1 of 3 files were not imported; the others were');
-
-    const byFolder = spawnCli(['import-flows', dir], env);
-    expect((await byFolder.exited).code).to.equal(1, 'the broken file still fails');
-    expect(byFolder.output()).to.match(new RegExp(`imported ${from}/[^ ]+\\.json as flow`));
-
-    ({ server, url, token } = await startServer());
     try {
-      const listed = (await send(url, 'GET', `/api/subaccounts/${to}/flows`, { token })).body.items as Array<{ id: string; name: string; active: boolean }>;
-      expect(listed.map((f) => f.name).sort()).to.deep.equal(['Lead intake', 'Nightly']);
-      expect(listed.every((f) => !f.active)).to.equal(true);
-      for (const flow of listed) {
-        const doc = (await send(url, 'GET', `/api/subaccounts/${to}/flows/${flow.id}/export`, { token })).body;
-        expect([...exportedByApi.values()]).to.deep.include(doc);
+      let { server, url, token } = await startServer();
+      const from = (await send(url, 'POST', '/api/subaccounts', { token, body: { name: 'From' } })).body.id as string;
+      const to = (await send(url, 'POST', '/api/subaccounts', { token, body: { name: 'To' } })).body.id as string;
+      const documents = [
+        {
+          name: 'Lead intake',
+          description: 'Shapes a lead',
+          graph: {
+            nodes: [
+              { id: 'hook', type: 'trigger.webhook' },
+              { id: 'shape', type: 'logic.set', config: { value: { email: '{{ $json.body.email }}' } } },
+            ],
+            edges: [{ source: 'hook', target: 'shape' }],
+          },
+          notes: [{ id: 'n1', text: 'Leads land here', position: { x: 0, y: -120 }, size: { width: 200, height: 100 }, color: 'blue' }],
+        },
+        { name: 'Nightly', graph: { nodes: [{ id: 't', type: 'trigger.manual' }, { id: 'pause', type: 'logic.delay', config: { amount: 1, unit: 'seconds' } }], edges: [{ source: 't', target: 'pause' }] } },
+      ];
+      const exportedByApi = new Map<string, unknown>();
+      for (const doc of documents) {
+        const created = await send(url, 'POST', `/api/subaccounts/${from}/flows`, { token, body: doc });
+        expect(created.status, created.text).to.equal(201);
+        exportedByApi.set(created.body.id, (await send(url, 'GET', `/api/subaccounts/${from}/flows/${created.body.id}/export`, { token })).body);
       }
-      const again = (await send(url, 'GET', `/api/subaccounts/${from}/flows`, { token })).body.items as unknown[];
-      expect(again).to.have.length(4, 'the import without --subaccount went into the folder’s sub-account');
-    } finally {
       await stopServer(server);
+
+      const dir = mkdtempSync(join(tmpdir(), 'sb-flows-'));
+      const exported = spawnCli(['export-flows', dir], env);
+      expect((await exported.exited).code, exported.output()).to.equal(0);
+      expect(exported.output()).to.match(/exported \d+ flows of \d+ sub-accounts/);
+      expect(readdirSync(dir)).to.include(from);
+      expect(readdirSync(join(dir, from)).sort()).to.deep.equal([...exportedByApi.keys()].map((id) => `${id}.json`).sort());
+      for (const [id, doc] of exportedByApi) expect(JSON.parse(readFileSync(join(dir, from, `${id}.json`), 'utf8'))).to.deep.equal(doc, 'the same document as the API export');
+
+      writeFileSync(join(dir, from, 'zz-broken.json'), JSON.stringify({ name: 'Broken', graph: { nodes: [{ id: 'x', type: 'no.such' }], edges: [] } }));
+      const imported = spawnCli(['import-flows', join(dir, from), '--subaccount', to], env);
+      expect((await imported.exited).code).to.equal(1);
+      expect(imported.output()).to.match(/not imported [^ ]*zz-broken\.json: .*no\.such/);
+      expect(imported.output()).to.include('1 of 3 files were not imported; the others were');
+
+      const byFolder = spawnCli(['import-flows', dir], env);
+      expect((await byFolder.exited).code).to.equal(1, 'the broken file still fails');
+      expect(byFolder.output()).to.match(new RegExp(`imported ${from}/[^ ]+\\.json as flow`));
+
+      ({ server, url, token } = await startServer());
+      try {
+        const listed = (await send(url, 'GET', `/api/subaccounts/${to}/flows`, { token })).body.items as Array<{ id: string; name: string; active: boolean }>;
+        expect(listed.map((f) => f.name).sort()).to.deep.equal(['Lead intake', 'Nightly']);
+        expect(listed.every((f) => !f.active)).to.equal(true);
+        for (const flow of listed) {
+          const doc = (await send(url, 'GET', `/api/subaccounts/${to}/flows/${flow.id}/export`, { token })).body;
+          expect([...exportedByApi.values()]).to.deep.include(doc);
+        }
+        const again = (await send(url, 'GET', `/api/subaccounts/${from}/flows`, { token })).body.items as unknown[];
+        expect(again).to.have.length(4, 'the import without --subaccount went into the folder’s sub-account');
+      } finally {
+        await stopServer(server);
+      }
+    } finally {
+      for (const server of started) if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
     }
   });
 });
