@@ -61,13 +61,17 @@ export function useCompletion({ ref, value, context, caret, setCaret, replace, d
   };
 
   const optionId = (i: number) => `${listId}-${i}`;
-  // The list opens below the field, maybe past the panel's bottom: scroll it into sight as it opens.
+  // The list scrolls (it holds all of JSONata's functions): the active option is kept in sight by scrolling
+  // the list alone. scrollIntoView scrolls every ancestor too, the canvas's included, and with it the
+  // production build crashed now and then in an update loop (React error #185) while completing.
   useEffect(() => {
-    if (open) document.getElementById(listId)?.scrollIntoView({ block: 'nearest' });
-  }, [open, listId]);
-  // It scrolls (it holds all of JSONata's functions): keep the active option in sight.
-  useEffect(() => {
-    if (open) document.getElementById(`${listId}-${activeIndex}`)?.scrollIntoView({ block: 'nearest' });
+    const listEl = document.getElementById(listId);
+    const option = document.getElementById(optionId(activeIndex));
+    if (!open || !listEl || !option) return;
+    const top = option.offsetTop;
+    const bottom = top + option.offsetHeight;
+    if (top < listEl.scrollTop) listEl.scrollTop = top;
+    else if (bottom > listEl.scrollTop + listEl.clientHeight) listEl.scrollTop = bottom - listEl.clientHeight;
   }, [open, listId, activeIndex]);
   const props = {
     role: 'combobox' as const,
