@@ -1,17 +1,14 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { nodeRegistry } from '../nodes/registry.js';
-import { withPinData } from '../schemas/debugging.js';
-import { flowDocumentSchema, type FlowDocument } from '../schemas/flow.js';
-import { flowDocuments } from './api/flow-documents.js';
+import type { FlowDocument } from '../schemas/flow.js';
+import { flowDocumentBodySchema, flowDocuments } from './api/flow-documents.js';
 import { AuditLog } from './audit/log.js';
 import { isId } from './db/columns.js';
 import type { Models } from './db/models/index.js';
 import { TemplateCatalog } from './integrations/catalog.js';
 import { HttpError } from './lib/errors.js';
 import { assertValid } from './lib/validation.js';
-
-const documentSchema = withPinData(flowDocumentSchema);
 
 async function documentsFor(models: Models, encryptionKey: Buffer) {
   return flowDocuments({ models, registry: await nodeRegistry(), encryptionKey, templates: new TemplateCatalog(models), audit: new AuditLog(models) });
@@ -80,7 +77,7 @@ export async function importFlows(models: Models, encryptionKey: Buffer, dir: st
     try {
       const subaccount = isId(subaccountId) ? await models.Subaccount.findByPk(subaccountId) : null;
       if (!subaccount) throw new Error(`no sub-account ${subaccountId} on this server (name one with --subaccount)`);
-      const doc = assertValid<FlowDocument>(documentSchema, JSON.parse(await readFile(path, 'utf8')), 'flow document');
+      const doc = assertValid<FlowDocument>(flowDocumentBodySchema, JSON.parse(await readFile(path, 'utf8')), 'flow document');
       const flow = await documents.create({ agencyId: subaccount.agencyId, subaccountId: subaccount.id, author: { createdById: null, createdByEmail: null } }, doc);
       outcomes.push({ file, flowId: flow.id });
     } catch (err) {

@@ -1,6 +1,7 @@
 import { takesIntegration } from '../../nodes/contract.js';
 import type { NodeRegistry } from '../../nodes/registry.js';
-import type { FlowDocument, FlowGraph } from '../../schemas/flow.js';
+import { withPinData } from '../../schemas/debugging.js';
+import { flowDocumentSchema, type FlowDocument, type FlowGraph } from '../../schemas/flow.js';
 import type { AuditLog } from '../audit/log.js';
 import type { Principal } from '../auth/principal.js';
 import { isId } from '../db/columns.js';
@@ -13,6 +14,9 @@ import { badRequest, type ErrorDetail } from '../lib/errors.js';
 import { assertValidGraph, normaliseGraph, syncTriggers } from '../runtime/flows.js';
 import { checkedPins } from './flow-pins.js';
 import { assertValidNotes, storedNotes } from './flow-notes.js';
+
+/** A flow document as the API's create and import take it, and the CLI's import reads it: with its pinned data. */
+export const flowDocumentBodySchema = withPinData(flowDocumentSchema);
 
 export interface FlowDocumentDeps {
   models: Models;

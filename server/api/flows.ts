@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { Op } from 'sequelize';
 import type { NodeRegistry } from '../../nodes/registry.js';
-import { flowDocumentSchema, flowUpdateSchema, type FlowDocument, type FlowGraph, type FlowUpdate } from '../../schemas/flow.js';
+import { flowUpdateSchema, type FlowDocument, type FlowGraph, type FlowUpdate } from '../../schemas/flow.js';
 import type { Models } from '../db/models/index.js';
 import type { FlowRow, TriggerRow } from '../db/models/runtime.js';
 import { backlogFull, HttpError, notFound } from '../lib/errors.js';
@@ -13,7 +13,7 @@ import { nextRuns } from '../../nodes/triggers/schedule/handler.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { presentExecutionWithUsage } from './token-usage.js';
 import { assertValidNotes, notesDiffer, storedNotes } from './flow-notes.js';
-import { flowDocuments } from './flow-documents.js';
+import { flowDocumentBodySchema, flowDocuments } from './flow-documents.js';
 import { flowTemplateRoutes } from './flow-templates.js';
 import { iso } from './present.js';
 import { paginate, pageParams, pagingQuery } from './pagination.js';
@@ -126,12 +126,11 @@ export function flowRoutes(api: ApiRoutes, deps: FlowDeps): void {
     return present(await documents.create(scope, doc));
   }
 
-  const documentSchema = withPinData(flowDocumentSchema);
-  api.add({ method: 'post', path: base, summary: 'Create a flow', tag: 'flows', body: documentSchema, status: 201 }, (req) =>
+  api.add({ method: 'post', path: base, summary: 'Create a flow', tag: 'flows', body: flowDocumentBodySchema, status: 201 }, (req) =>
     createFlow(req, req.body as FlowDocument),
   );
 
-  api.add({ method: 'post', path: `${base}/import`, summary: 'Import a flow document (as exported; its masked secrets must be entered again)', tag: 'flows', body: documentSchema, status: 201 }, (req) =>
+  api.add({ method: 'post', path: `${base}/import`, summary: 'Import a flow document (as exported; its masked secrets must be entered again)', tag: 'flows', body: flowDocumentBodySchema, status: 201 }, (req) =>
     createFlow(req, req.body as FlowDocument),
   );
 
