@@ -1,9 +1,8 @@
 // Parses pages for one scrape run, away from the event loop that serves HTTP (see extractor.ts).
-import { parentPort } from 'node:worker_threads';
 import { extract } from './extract.js';
 import type { ExtractJob, ExtractReply } from './extractor.js';
 
-parentPort!.on('message', (job: ExtractJob) => {
+process.on('message', (job: ExtractJob) => {
   let reply: ExtractReply;
   try {
     const found = extract(job.html, new URL(job.url), job.itemSelector, job.fields, job.nextPageSelector, job.maxItems);
@@ -11,5 +10,7 @@ parentPort!.on('message', (job: ExtractJob) => {
   } catch (err) {
     reply = { id: job.id, error: (err as Error).message };
   }
-  parentPort!.postMessage(reply);
+  process.send!(reply);
 });
+// The server went away: so does its parser.
+process.on('disconnect', () => process.exit(0));

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { NodeError } from '../../contract.js';
 import type { Extracted } from './extract.js';
 import type { FieldSpec } from './schema.js';
@@ -18,12 +18,12 @@ export interface ExtractJob {
 
 export type ExtractReply = { id: number; items: Record<string, unknown>[]; next: string | null } | { id: number; error: string };
 
-// The same module runs from TypeScript sources (tsx, whose loader the worker needs too) and from dist/.
+// The same module runs from TypeScript sources (tsx, whose loader the parser process needs too) and from dist/.
 const FROM_SOURCES = import.meta.url.endsWith('.ts');
 const WORKER_FILE = new URL(`./extract-worker${FROM_SOURCES ? '.ts' : '.js'}`, import.meta.url);
 const LOADER = FROM_SOURCES ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
 
-/** Heap of the parsing thread: a page's DOM is several times its size; past this the worker dies, not the server. */
+/** Heap of the parsing process: a page's DOM is several times its size; past this the parser dies, not the server. */
 export const PARSER_HEAP_MB = 256;
 
 interface Waiting {
@@ -33,35 +33,46 @@ interface Waiting {
 
 /**
  * Parsing a page of megabytes and running CSS selectors over it takes long enough to stall every other
- * request the process serves, so it happens on a worker thread, one per scrape run: a run that is
- * cancelled or times out terminates it mid-parse, and a DOM past the heap limit ends the worker only.
+ * request the process serves, so it happens in a child process, one per scrape run: a run that is
+ * cancelled or times out kills it mid-parse, and a DOM past the heap limit ends the parser only. Not a
+ * worker thread: V8 sometimes aborts the whole process when a thread reaches its heap limit ("Reached
+ * heap limit", seen in CI) instead of ending the thread, as the evaluation sandbox found too.
  */
 export class Extractor {
-  private worker: Worker | undefined;
+  private parser: ChildProcess | undefined;
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 1;
 
-  private start(): Worker {
-    const worker = new Worker(WORKER_FILE, { execArgv: LOADER, resourceLimits: { maxOldGenerationSizeMb: PARSER_HEAP_MB } });
-    worker.on('message', (reply: ExtractReply) => {
+  private start(): ChildProcess {
+    const parser = fork(fileURLToPath(WORKER_FILE), [], {
+      execArgv: [...LOADER, `--max-old-space-size=${PARSER_HEAP_MB}`],
+      // Nothing of the server's environment (secrets) is the parser's business.
+      env: { PATH: process.env.PATH ?? '' },
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    parser.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+    });
+    parser.on('message', (reply: ExtractReply) => {
       const waiting = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
       if ('error' in reply) waiting?.reject(new NodeError(`The page could not be parsed: ${reply.error}`, 'parse_failed'));
       else waiting?.resolve({ items: reply.items, next: reply.next === null ? null : new URL(reply.next) });
     });
-    const fail = (err: Error) => {
-      const outOfMemory = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      const error = outOfMemory
-        ? new NodeError(`The page was too large to parse within ${PARSER_HEAP_MB} MB; lower maxPageBytes or scrape smaller pages.`, 'parse_failed')
-        : new NodeError(`The page parser stopped: ${err.message}`, 'parse_failed');
-      this.failAll(error);
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => {
-      if (this.worker === worker) this.worker = undefined;
-      if (this.waiting.size) this.failAll(new NodeError(`The page parser exited (code ${code}).`, 'parse_failed'));
+    parser.on('error', (err) => this.failAll(new NodeError(`The page parser stopped: ${err.message}`, 'parse_failed')));
+    parser.on('exit', (code, signal) => {
+      if (this.parser === parser) this.parser = undefined;
+      if (!this.waiting.size) return;
+      const outOfMemory = /heap out of memory|Reached heap limit/i.test(stderr);
+      this.failAll(
+        outOfMemory
+          ? new NodeError(`The page was too large to parse within ${PARSER_HEAP_MB} MB; lower maxPageBytes or scrape smaller pages.`, 'parse_failed')
+          : new NodeError(`The page parser exited (${signal ?? `code ${code}`}).`, 'parse_failed'),
+      );
     });
-    return worker;
+    return parser;
   }
 
   private failAll(error: Error): void {
@@ -71,7 +82,7 @@ export class Extractor {
 
   extract(job: Omit<ExtractJob, 'id'>, signal: AbortSignal): Promise<Extracted> {
     signal.throwIfAborted();
-    const worker = (this.worker ??= this.start());
+    const parser = (this.parser ??= this.start());
     const id = this.nextId++;
     return new Promise<Extracted>((resolve, reject) => {
       const onAbort = () => {
@@ -86,13 +97,17 @@ export class Extractor {
         done(value);
       };
       this.waiting.set(id, { resolve: settle(resolve), reject: settle(reject) });
-      worker.postMessage({ ...job, id } satisfies ExtractJob);
+      parser.send({ ...job, id } satisfies ExtractJob);
     });
   }
 
   async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    if (worker) await worker.terminate();
+    const parser = this.parser;
+    this.parser = undefined;
+    if (!parser || parser.exitCode !== null || parser.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      parser.once('exit', () => resolve());
+      parser.kill('SIGKILL');
+    });
   }
 }
